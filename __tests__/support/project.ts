@@ -1,0 +1,33 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadPlatformConfig, type PlatformEnvironment } from "../../src/config/load";
+
+export const REPOSITORY_ROOT = join(__dirname, "..", "..");
+
+type Json = Record<string, unknown>;
+
+export function readRepositoryJson(file: string): Json {
+  return JSON.parse(readFileSync(join(REPOSITORY_ROOT, file), "utf8")) as Json;
+}
+
+/**
+ * A throw-away copy of the repository's configuration (backend.config.json and environments/),
+ * edited by `edit`, so tests can break one thing at a time.
+ */
+export function projectCopy(edit: (project: { root: string; write: (file: string, json: unknown) => void; read: (file: string) => Json }) => void = () => {}): string {
+  const root = mkdtempSync(join(tmpdir(), "platform-config-"));
+  cpSync(join(REPOSITORY_ROOT, "backend.config.json"), join(root, "backend.config.json"));
+  cpSync(join(REPOSITORY_ROOT, "environments"), join(root, "environments"), { recursive: true });
+  const write = (file: string, json: unknown) => writeFileSync(join(root, file), typeof json === "string" ? json : JSON.stringify(json, null, 2));
+  const read = (file: string) => JSON.parse(readFileSync(join(root, file), "utf8")) as Json;
+  edit({ root, write, read });
+  return root;
+}
+
+/** The repository's own environments, validated as synthesis sees them. */
+export function shippedEnvironment(name: string): PlatformEnvironment {
+  const environment = loadPlatformConfig(REPOSITORY_ROOT).environments.find((candidate) => candidate.name === name);
+  if (!environment) throw new Error(`environments/${name}.json is not shipped`);
+  return environment;
+}

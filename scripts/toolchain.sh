@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# Installs the pinned infrastructure toolchain (OpenTofu, a provider filesystem
+# mirror, tflint, checkov, moto) into a cache OUTSIDE the repository, from
+# package registries only (Go module proxy, Python package index). Nothing is
+# downloaded from release pages or the Terraform/OpenTofu registries.
+#
+# Usage:
+#   scripts/toolchain.sh [STEP ...]        # default: all steps, in order
+#   source "${TOOLCHAIN_DIR:-$HOME/.cache/serverless-platform-toolchain}/env.sh"
+#
+# Steps: tofu aws-provider random-provider tflint tflint-ruleset-aws python config
+#   (config = writes tofurc + env.sh; it always runs last, even when only some
+#   steps were named.)
+#
+# Idempotent: every step installs into a versioned directory, builds into a
+# temporary path and renames it into place only when complete, so a finished
+# step is skipped on the next run and an interrupted one is redone.
+#
+# Environment:
+#   TOOLCHAIN_DIR     cache root (default: $HOME/.cache/serverless-platform-toolchain)
+#   TOOLCHAIN_JOBS    parallelism for `go build -p` (default: number of CPUs)
+#   TOOLCHAIN_TIME=1  wrap heavy commands in /usr/bin/time -v; reports land in
+#                     $TOOLCHAIN_DIR/logs/<step>.time (wall time + max RSS)
+#   TOOLCHAIN_STRICT=1  exit non-zero when a provider/plugin cannot be obtained
+#                     (default: warn, record it in env.sh as TOOLCHAIN_MISSING)
+#   TOOLCHAIN_PYTHON  interpreter for the venv (default: python3)
+#   AWS_PROVIDER_MODULE_VERSION / RANDOM_PROVIDER_MODULE_VERSION
+#                     Go module (pseudo-)version of the provider source at the
+#                     pinned release. Go module paths of both providers have no
+#                     /vN suffix, so a release tag cannot be fetched by name; the
+#                     module proxy also refuses commit-hash queries, so the full
+#                     pseudo-version (v1.x.y-0.<UTC time>-<sha12>) is needed.
+#   TOOLCHAIN_AWS_PROVIDER_BIN / TOOLCHAIN_RANDOM_PROVIDER_BIN
+#                     path to an already built provider binary of the pinned
+#                     version: it is copied into the mirror instead of building.
+#   TFLINT_RULESET_AWS_VERSION  module version of the AWS tflint ruleset.
+set -euo pipefail
+
+# ---------------------------------------------------------------- pins
+TOFU_VERSION=1.10.10
+TFLINT_VERSION=0.64.0
+TFLINT_RULESET_AWS_VERSION=${TFLINT_RULESET_AWS_VERSION:-0.45.0}
+CHECKOV_VERSION=3.3.30
+MOTO_VERSION=5.2.5
+
+AWS_PROVIDER_VERSION=6.25.0   # what @cdktf/provider-aws 21.22.1 generates for
+AWS_PROVIDER_MODULE=github.com/hashicorp/terraform-provider-aws
+AWS_PROVIDER_MODULE_VERSION=${AWS_PROVIDER_MODULE_VERSION:-}
+
+RANDOM_PROVIDER_VERSION=3.7.2 # what @cdktf/provider-random 12.0.1 generates for
+# The random provider's go.mod still declares the historical module path.
+RANDOM_PROVIDER_MODULE=github.com/terraform-providers/terraform-provider-random
+RANDOM_PROVIDER_MODULE_VERSION=${RANDOM_PROVIDER_MODULE_VERSION:-}
+
+# ---------------------------------------------------------------- setup
+TOOLCHAIN_DIR=${TOOLCHAIN_DIR:-$HOME/.cache/serverless-platform-toolchain}
+JOBS=${TOOLCHAIN_JOBS:-$(nproc 2>/dev/null || echo 2)}
+STRICT=${TOOLCHAIN_STRICT:-0}
+PYTHON=${TOOLCHAIN_PYTHON:-python3}
+GO=${GO:-go}
+if ! command -v "$GO" >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  GO=/usr/local/go/bin/go
+fi
+
+mkdir -p "$TOOLCHAIN_DIR"/{bin,opt,providers,tflint-plugins,logs,tmp,go}
+TOOLCHAIN_DIR=$(cd "$TOOLCHAIN_DIR" && pwd -P)
+BIN=$TOOLCHAIN_DIR/bin
+OPT=$TOOLCHAIN_DIR/opt
+MIRROR=$TOOLCHAIN_DIR/providers
+LOGS=$TOOLCHAIN_DIR/logs
+TMP=$TOOLCHAIN_DIR/tmp
+
+# Dedicated, reusable Go caches (keep them between runs: a warm build cache
+# turns the provider builds from tens of minutes into seconds).
+export GOMODCACHE=$TOOLCHAIN_DIR/go/mod
+export GOCACHE=$TOOLCHAIN_DIR/go/build-cache
+export GOPATH=$TOOLCHAIN_DIR/go/path
+export GOTOOLCHAIN=local
+# -modcacherw: module cache stays deletable with plain rm -rf.
+export GOFLAGS="-buildvcs=false -modcacherw"
+export CGO_ENABLED=0
+
+GOOS_GOARCH="$("$GO" env GOOS)_$("$GO" env GOARCH)"
+
+# One run at a time per cache directory.
+exec 9>"$TOOLCHAIN_DIR/.lock"
+if ! flock -n 9; then
+  echo "toolchain: another run holds $TOOLCHAIN_DIR/.lock; waiting for it..." >&2
+  flock 9
+fi
+
+MISSING=()
+FAILED=()
+SUMMARY=()
+log() { printf '[toolchain] %s\n' "$*" >&2; }
+
+# step NAME FUNCTION: runs FUNCTION, prints how many seconds it took.
+step() {
+  local name=$1 fn=$2 start end rc=0
+  start=$(date +%s)
+  log "==> $name"
+  # Not `( ... ) || rc=$?`: errexit is ignored inside a tested subshell.
+  set +e
+  ( set -euo pipefail; "$fn" )
+  rc=$?
+  set -e
+  end=$(date +%s)
+  case $rc in
+    0) SUMMARY+=("$(printf '%-20s %6ss  ok' "$name" $((end - start)))") ;;
+    3) MISSING+=("$name"); SUMMARY+=("$(printf '%-20s %6ss  UNAVAILABLE' "$name" $((end - start)))") ;;
+    *) FAILED+=("$name"); SUMMARY+=("$(printf '%-20s %6ss  FAILED (rc=%s)' "$name" $((end - start)) "$rc")") ;;
+  esac
+  log "<== $name: $((end - start))s (rc=$rc)"
+}
+
+# measured LABEL CMD...: runs CMD, under /usr/bin/time -v when TOOLCHAIN_TIME=1.
+measured() {
+  local label=$1; shift
+  if [ "${TOOLCHAIN_TIME:-0}" = 1 ] && [ -x /usr/bin/time ]; then
+    local rc=0
+    /usr/bin/time -v -o "$LOGS/$label.time" "$@" || rc=$?
+    log "   $label: $(grep -E 'Elapsed \(wall' "$LOGS/$label.time" | sed 's/.*: //') wall," \
+        "max RSS $(awk -F': ' '/Maximum resident/ {printf "%.0f MiB", $2/1024}' "$LOGS/$label.time")"
+    return $rc
+  fi
+  "$@"
+}
+
+# module_dir LABEL MODULE@VERSION: downloads a module, prints its (read-only) dir.
+module_dir() {
+  local json dir err
+  json=$(measured "$1" "$GO" mod download -json "$2") || true
+  shift
+  dir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  err=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p')
+  if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+    log "   cannot download $1: ${err:-no Dir in go mod download output}"
+    return 1
+  fi
+  printf '%s\n' "$dir"
+}
+
+# build_go_main MODULE VERSION PKG OUT [LDFLAGS_EXTRA]: copies the module out
+# of the module cache (its go.mod has replace directives, so `go install
+# module@version` is refused) and builds PKG into OUT atomically.
+build_go_main() {
+  local module=$1 version=$2 pkg=$3 out=$4 ldextra=${5:-} dir build label
+  label=$(basename "$out")
+  dir=$(module_dir "$label.download" "$module@$version") || return 3
+  build=$(mktemp -d "$TMP/build.XXXXXX")
+  cp -R "$dir/." "$build/src"
+  chmod -R u+w "$build/src"
+  log "   downloading build dependencies of $module@$version"
+  (cd "$build/src" && measured "$label.deps" "$GO" mod download)
+  log "   building $pkg (go build -p $JOBS)"
+  (cd "$build/src" && measured "$label.build" nice -n 10 "$GO" build -p "$JOBS" -trimpath \
+      -ldflags "-s -w $ldextra" -o "$build/out" "$pkg")
+  mkdir -p "$(dirname "$out")"
+  mv -f "$build/out" "$out.partial" && mv -f "$out.partial" "$out"
+  rm -rf "$build"
+}
+
+# ---------------------------------------------------------------- steps
+install_tofu() {
+  local dest=$OPT/tofu-$TOFU_VERSION/tofu
+  if [ ! -x "$dest" ]; then
+    build_go_main github.com/opentofu/opentofu "v$TOFU_VERSION" ./cmd/tofu "$dest" \
+      "-X github.com/opentofu/opentofu/version.dev=no"
+  else
+    log "   cached: $dest"
+  fi
+  ln -sfn "$dest" "$BIN/tofu"
+  "$BIN/tofu" version | head -n 1 >&2
+}
+
+# check_release SRC_DIR VERSION: the module snapshot must be the release commit.
+check_release() {
+  local head
+  head=$(grep -m1 -E '^## [0-9]' "$1/CHANGELOG.md" | awk '{print $2}')
+  if [ "$head" != "$2" ]; then
+    log "   CHANGELOG.md of this snapshot starts with '## $head', expected '## $2'"
+    return 1
+  fi
+  if [ -f "$1/version/VERSION" ] && [ "$(tr -d ' \nv' < "$1/version/VERSION")" != "$2" ]; then
+    log "   version/VERSION of this snapshot is $(cat "$1/version/VERSION")"
+    return 1
+  fi
+}
+
+# provider NAME VERSION MODULE MODULE_VERSION PREBUILT_BIN
+provider() {
+  local name=$1 version=$2 module=$3 modversion=$4 prebuilt=$5
+  local odir=$MIRROR/registry.opentofu.org/hashicorp/$name/$version/$GOOS_GOARCH
+  local file=terraform-provider-${name}_v${version}_x5
+  local tdir=$MIRROR/registry.terraform.io/hashicorp/$name
+  if [ -x "$odir/$file" ]; then
+    log "   cached: $odir/$file"
+  elif [ -n "$prebuilt" ]; then
+    mkdir -p "$odir"
+    cp "$prebuilt" "$odir/$file.partial" && chmod +x "$odir/$file.partial"
+    mv -f "$odir/$file.partial" "$odir/$file"
+  else
+    if [ -z "$modversion" ]; then
+      log "   no Go module version known for $name $version: set ${name^^}_PROVIDER_MODULE_VERSION"
+      log "   (full pseudo-version of the v$version release commit) or TOOLCHAIN_${name^^}_PROVIDER_BIN"
+      return 3
+    fi
+    local dir
+    dir=$(module_dir "provider-$name.download" "$module@$modversion") || return 3
+    check_release "$dir" "$version" || return 1
+    build_go_main "$module" "$modversion" . "$odir/$file" "-X main.version=$version"
+  fi
+  # Same tree for plain Terraform, which looks under registry.terraform.io.
+  mkdir -p "$tdir"
+  ln -sfn "../../../registry.opentofu.org/hashicorp/$name/$version" "$tdir/$version"
+  ls -l "$odir/$file" >&2
+}
+
+install_aws_provider() {
+  provider aws "$AWS_PROVIDER_VERSION" "$AWS_PROVIDER_MODULE" \
+    "$AWS_PROVIDER_MODULE_VERSION" "${TOOLCHAIN_AWS_PROVIDER_BIN:-}"
+}
+
+install_random_provider() {
+  provider random "$RANDOM_PROVIDER_VERSION" "$RANDOM_PROVIDER_MODULE" \
+    "$RANDOM_PROVIDER_MODULE_VERSION" "${TOOLCHAIN_RANDOM_PROVIDER_BIN:-}"
+}
+
+# go_install_into DIR MODULE@VERSION: `go install` into a fresh dir, then rename.
+go_install_into() {
+  local dest=$1 target=$2 tmp
+  tmp=$(mktemp -d "$TMP/install.XXXXXX")
+  GOBIN=$tmp measured "$(basename "$dest").install" nice -n 10 \
+    "$GO" install -p "$JOBS" -trimpath -ldflags "-s -w" "$target" || { rm -rf "$tmp"; return 3; }
+  rm -rf "$dest"
+  mv "$tmp" "$dest"
+}
+
+install_tflint() {
+  local dest=$OPT/tflint-$TFLINT_VERSION
+  if [ ! -x "$dest/tflint" ]; then
+    go_install_into "$dest" "github.com/terraform-linters/tflint@v$TFLINT_VERSION" || return 1
+  else
+    log "   cached: $dest/tflint"
+  fi
+  ln -sfn "$dest/tflint" "$BIN/tflint"
+  "$BIN/tflint" --version | head -n 1 >&2
+}
+
+install_tflint_ruleset_aws() {
+  local dest=$OPT/tflint-ruleset-aws-$TFLINT_RULESET_AWS_VERSION
+  if [ ! -x "$dest/tflint-ruleset-aws" ]; then
+    go_install_into "$dest" \
+      "github.com/terraform-linters/tflint-ruleset-aws@v$TFLINT_RULESET_AWS_VERSION" || return 3
+  else
+    log "   cached: $dest/tflint-ruleset-aws"
+  fi
+  ln -sfn "$dest/tflint-ruleset-aws" "$TOOLCHAIN_DIR/tflint-plugins/tflint-ruleset-aws"
+}
+
+install_python() {
+  local venv=$TOOLCHAIN_DIR/venv stamp="checkov==$CHECKOV_VERSION moto[server]==$MOTO_VERSION"
+  if [ -f "$venv/.toolchain-stamp" ] && [ "$(cat "$venv/.toolchain-stamp")" = "$stamp" ]; then
+    log "   cached: $venv ($stamp)"
+    return 0
+  fi
+  # The venv is built in place at its final path (venvs are not relocatable):
+  # the stamp file, written last, marks it complete.
+  rm -rf "$venv"
+  "$PYTHON" -m venv "$venv"
+  measured pip-upgrade "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  # shellcheck disable=SC2086
+  measured pip-install "$venv/bin/python" -m pip install --quiet --disable-pip-version-check $stamp
+  "$venv/bin/checkov" --version >&2
+  "$venv/bin/moto_server" --help >/dev/null
+  printf '%s' "$stamp" > "$venv/.toolchain-stamp"
+}
+
+write_config() {
+  local rc=$TOOLCHAIN_DIR/tofurc
+  cat > "$rc.partial" <<EOF
+# Generated by scripts/toolchain.sh: providers come only from the local mirror.
+provider_installation {
+  filesystem_mirror {
+    path    = "$MIRROR"
+    include = ["registry.opentofu.org/hashicorp/*", "registry.terraform.io/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.opentofu.org/hashicorp/*", "registry.terraform.io/hashicorp/*"]
+  }
+}
+EOF
+  mv -f "$rc.partial" "$rc"
+  cat > "$TOOLCHAIN_DIR/env.sh.partial" <<EOF
+# Generated by scripts/toolchain.sh — source this file.
+export TOOLCHAIN_DIR="$TOOLCHAIN_DIR"
+export PATH="$BIN:$TOOLCHAIN_DIR/venv/bin:\$PATH"
+export TF_CLI_CONFIG_FILE="$rc"
+export TFLINT_PLUGIN_DIR="$TOOLCHAIN_DIR/tflint-plugins"
+export TF_PLUGIN_MIRROR_DIR="$MIRROR"
+# No update checks / telemetry from tofu and terraform.
+export CHECKPOINT_DISABLE=1
+# Steps whose tool could not be obtained on the machine that ran the script.
+export TOOLCHAIN_MISSING="$(present_missing)"
+EOF
+  mv -f "$TOOLCHAIN_DIR/env.sh.partial" "$TOOLCHAIN_DIR/env.sh"
+  log "   wrote $rc and $TOOLCHAIN_DIR/env.sh"
+}
+
+# Lists what is absent from the cache right now (not only this run's steps).
+present_missing() {
+  local m=()
+  [ -x "$BIN/tofu" ] || m+=(tofu)
+  [ -x "$MIRROR/registry.opentofu.org/hashicorp/aws/$AWS_PROVIDER_VERSION/$GOOS_GOARCH/terraform-provider-aws_v${AWS_PROVIDER_VERSION}_x5" ] || m+=(aws-provider)
+  [ -x "$MIRROR/registry.opentofu.org/hashicorp/random/$RANDOM_PROVIDER_VERSION/$GOOS_GOARCH/terraform-provider-random_v${RANDOM_PROVIDER_VERSION}_x5" ] || m+=(random-provider)
+  [ -x "$BIN/tflint" ] || m+=(tflint)
+  [ -x "$TOOLCHAIN_DIR/tflint-plugins/tflint-ruleset-aws" ] || m+=(tflint-ruleset-aws)
+  [ -f "$TOOLCHAIN_DIR/venv/.toolchain-stamp" ] || m+=(python)
+  printf '%s' "${m[*]}"
+}
+
+# ---------------------------------------------------------------- main
+ALL_STEPS=(tofu aws-provider random-provider tflint tflint-ruleset-aws python)
+STEPS=("$@")
+[ ${#STEPS[@]} -gt 0 ] || STEPS=("${ALL_STEPS[@]}")
+
+log "cache: $TOOLCHAIN_DIR  (go build -p $JOBS, $("$GO" version | awk '{print $3}'))"
+total_start=$(date +%s)
+for s in "${STEPS[@]}"; do
+  case $s in
+    tofu) step tofu install_tofu ;;
+    aws-provider) step aws-provider install_aws_provider ;;
+    random-provider) step random-provider install_random_provider ;;
+    tflint) step tflint install_tflint ;;
+    tflint-ruleset-aws) step tflint-ruleset-aws install_tflint_ruleset_aws ;;
+    python) step python install_python ;;
+    config) ;;
+    *) log "unknown step: $s (known: ${ALL_STEPS[*]} config)"; exit 2 ;;
+  esac
+done
+step config write_config
+rm -rf "$TMP"/build.* "$TMP"/install.* 2>/dev/null || true
+
+log "summary (total $(( $(date +%s) - total_start ))s):"
+for line in "${SUMMARY[@]}"; do log "  $line"; done
+log "source $TOOLCHAIN_DIR/env.sh"
+if [ ${#FAILED[@]} -gt 0 ]; then
+  log "FAILED: ${FAILED[*]}"
+  exit 1
+fi
+if [ ${#MISSING[@]} -gt 0 ]; then
+  log "UNAVAILABLE (not obtainable from the package registries here): ${MISSING[*]}"
+  [ "$STRICT" = 1 ] && exit 3
+fi
+exit 0

@@ -1,0 +1,248 @@
+import { z } from "zod";
+import { AWS_REGIONS } from "./aws-regions";
+import { formatPath } from "./problems";
+import { cidrInside, cidrsOverlap, isIpv4Network, planSubnets, prefixLength } from "./cidr";
+
+/** The values CloudWatch Logs accepts for `retention_in_days`; anything else fails only at apply. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const NAT_MODES = ["none", "single", "per-az"] as const;
+export type NatMode = (typeof NAT_MODES)[number];
+
+const oneOf = (values: readonly (string | number)[]) => values.map((value) => JSON.stringify(value)).join(", ");
+
+export const awsRegion = z.enum(AWS_REGIONS, {
+  error: `must be an AWS region code such as "eu-west-1"; allowed: ${oneOf(AWS_REGIONS)}`,
+});
+
+const vpcCidr = z
+  .string({ error: 'must be an IPv4 CIDR string such as "10.20.0.0/16"' })
+  .refine(isIpv4Network, {
+    error: 'must be an IPv4 network in CIDR notation with host bits zero, prefix /0-/32, such as "10.20.0.0/16"',
+  })
+  .refine((cidr) => !isIpv4Network(cidr) || (prefixLength(cidr) >= 16 && prefixLength(cidr) <= 24), {
+    error: "must have a prefix between /16 and /24 (AWS allows /16 at most; below /24 the subnets get too small)",
+  });
+
+const subnetCidr = z
+  .string({ error: 'must be an IPv4 CIDR string such as "10.20.0.0/20"' })
+  .refine((cidr) => isIpv4Network(cidr) && prefixLength(cidr) >= 16 && prefixLength(cidr) <= 28, {
+    error: 'must be an IPv4 network in CIDR notation with a prefix between /16 and /28, such as "10.20.0.0/20"',
+  });
+
+const capacityUnits = (what: string, minimum: number) =>
+  z
+    .number({ error: `${what} must be a number of Aurora capacity units` })
+    .min(minimum, { error: `${what} must be at least ${minimum} ACU` })
+    .max(256, { error: `${what} must be at most 256 ACU` })
+    .multipleOf(0.5, { error: `${what} must be a multiple of 0.5 ACU` });
+
+const integer = (what: string, minimum: number, maximum: number) =>
+  z
+    .number({ error: `must be a whole number of ${what} between ${minimum} and ${maximum}` })
+    .int({ error: `must be a whole number of ${what} between ${minimum} and ${maximum}` })
+    .min(minimum, { error: `must be at least ${minimum} ${what}` })
+    .max(maximum, { error: `must be at most ${maximum} ${what}` });
+
+const toggle = (description: string) =>
+  z.boolean({ error: "must be true or false" }).default(false).describe(description);
+
+export const networkSchema = z
+  .strictObject({
+    vpcCidr: vpcCidr.describe("The VPC's IPv4 range, /16 to /24. Subnets are carved from it unless `subnets` lists them."),
+    azCount: z
+      .union([z.literal(2), z.literal(3)], { error: "must be 2 or 3 availability zones" })
+      .describe("How many availability zones the subnets span."),
+    natMode: z
+      .enum(NAT_MODES, { error: `must be one of ${oneOf(NAT_MODES)}` })
+      .describe(
+        '"none": no NAT gateway, private subnets reach AWS through VPC endpoints only (cheapest); "single": one NAT gateway (single_nat_gateway); "per-az": one per availability zone (one_nat_gateway_per_az, highly available).',
+      ),
+    interfaceEndpoints: toggle(
+      "Interface endpoints for CloudWatch Logs, ECR, Secrets Manager, SSM and SQS ($7.30/month per AZ each). Gateway endpoints for S3 and DynamoDB are always created.",
+    ),
+    flowLogs: z.boolean({ error: "must be true or false" }).default(true).describe("VPC flow logs to CloudWatch Logs."),
+    subnets: z
+      .strictObject({
+        public: z.array(subnetCidr, { error: "must be a list of CIDR strings, one per AZ" }),
+        private: z.array(subnetCidr, { error: "must be a list of CIDR strings, one per AZ" }),
+        data: z.array(subnetCidr, { error: "must be a list of CIDR strings, one per AZ" }),
+      })
+      .optional()
+      .describe("Explicit subnet ranges, one per AZ and tier. When absent they are computed from vpcCidr."),
+  })
+  .superRefine((network, ctx) => {
+    if (!network.subnets || !isIpv4Network(network.vpcCidr)) return;
+    const all: { path: (string | number)[]; cidr: string }[] = [];
+    for (const tier of ["public", "private", "data"] as const) {
+      const cidrs = network.subnets[tier];
+      if (cidrs.length !== network.azCount) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["subnets", tier],
+          message: `lists ${cidrs.length} subnets but azCount is ${network.azCount}; give exactly one CIDR per availability zone`,
+        });
+      }
+      cidrs.forEach((cidr, index) => {
+        if (!isIpv4Network(cidr)) return;
+        const path = ["subnets", tier, index];
+        if (!cidrInside(cidr, network.vpcCidr)) {
+          ctx.addIssue({ code: "custom", path, message: `${cidr} is outside vpcCidr ${network.vpcCidr}; pick a range inside it` });
+        }
+        const clash = all.find((other) => cidrsOverlap(other.cidr, cidr));
+        if (clash) {
+          ctx.addIssue({
+            code: "custom",
+            path,
+            message: `${cidr} overlaps ${formatPath(clash.path)} (${clash.cidr}); subnets must not overlap`,
+          });
+        }
+        all.push({ path, cidr });
+      });
+    }
+  });
+
+export const databaseSchema = z
+  .strictObject({
+    minCapacity: capacityUnits("minCapacity", 0).describe(
+      "Aurora Serverless v2 minimum ACU. 0 lets the cluster pause when idle (PostgreSQL 16.3+), which RDS Proxy does not allow.",
+    ),
+    maxCapacity: capacityUnits("maxCapacity", 1).describe("Aurora Serverless v2 maximum ACU."),
+    secondsUntilAutoPause: integer("seconds", 300, 86400)
+      .default(3600)
+      .describe("Idle time before a cluster with minCapacity 0 pauses."),
+    readers: integer("reader instances", 0, 15).default(0).describe("Reader instances beside the writer."),
+    backupRetentionDays: integer("days", 7, 35).default(7).describe("Automated backup retention."),
+    rdsProxy: toggle("RDS Proxy in front of the cluster (bills at least 8 ACU; needs minCapacity of 0.5 or more)."),
+  })
+  .superRefine((database, ctx) => {
+    if (database.minCapacity > database.maxCapacity) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["minCapacity"],
+        message: `(${database.minCapacity}) is above maxCapacity (${database.maxCapacity}); minCapacity must be less than or equal to maxCapacity`,
+      });
+    }
+    if (database.rdsProxy && database.minCapacity === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["rdsProxy"],
+        message: "cannot be true while minCapacity is 0: Aurora does not auto-pause with RDS Proxy attached; set minCapacity to 0.5 or more, or rdsProxy to false",
+      });
+    }
+  });
+
+export const CACHE_ENGINES = ["valkey", "redis"] as const;
+
+export const cacheSchema = z.strictObject({
+  engine: z
+    .enum(CACHE_ENGINES, { error: `must be one of ${oneOf(CACHE_ENGINES)}` })
+    .default("valkey")
+    .describe("ElastiCache Serverless engine. Valkey meters from 100 MB (about $6/month), Redis OSS from 1 GB (about $91/month)."),
+  maxStorageGb: integer("GB", 1, 5000).default(1).describe("Data storage limit."),
+  maxEcpuPerSecond: integer("ECPU per second", 1000, 15000000).default(5000).describe("Compute limit."),
+});
+
+const LAMBDA_MEMORY = { min: 128, max: 10240 };
+
+export const computeSchema = z.strictObject({
+  kind: z
+    .enum(["lambda", "ecs"], { error: 'must be "lambda" or "ecs"' })
+    .default("lambda")
+    .describe('"lambda": API, worker and producer functions; "ecs": the API on ECS Fargate behind an ALB.'),
+  packaging: z
+    .enum(["zip", "image"], { error: 'must be "zip" or "image"' })
+    .describe('"zip": bundled from this repository with a shared layer; "image": the API from the ECR repository.'),
+  apiMemoryMb: integer("MB", LAMBDA_MEMORY.min, LAMBDA_MEMORY.max).default(512).describe("API function memory."),
+  apiTimeoutSeconds: integer("seconds", 1, 29)
+    .default(15)
+    .describe("API function timeout; API Gateway stops waiting after 30 seconds."),
+  workerMemoryMb: integer("MB", LAMBDA_MEMORY.min, LAMBDA_MEMORY.max).default(256).describe("Worker function memory."),
+  workerTimeoutSeconds: integer("seconds", 1, 900).default(60).describe("Worker function timeout."),
+  apiReservedConcurrency: integer("concurrent executions", 1, 1000)
+    .optional()
+    .describe("Caps the API function so it cannot exhaust database connections. Unset: unreserved."),
+});
+
+export const featuresSchema = z.strictObject({
+  kmsKey: z
+    .boolean({ error: "must be true or false" })
+    .default(true)
+    .describe("A customer-managed KMS key for logs, topics, queues, secrets and databases. Without it AWS-managed keys are used, and CloudWatch alarms cannot publish to the alert topic."),
+  waf: toggle("AWS WAF web ACL on CloudFront (managed rule groups and a rate limit)."),
+  dynamodbTable: toggle("An application DynamoDB table (on-demand, PITR)."),
+});
+
+const domainSchema = z.strictObject({
+  name: z
+    .string({ error: "must be a domain name string" })
+    .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+      error: 'must be a lower-case DNS name such as "app.example.com"',
+    })
+    .describe("The site's domain; CloudFront serves it with an ACM certificate."),
+  hostedZoneId: z
+    .string({ error: "must be a Route53 hosted zone id string" })
+    .regex(/^Z[A-Z0-9]{1,32}$/, { error: 'must be a Route53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' })
+    .describe("The public hosted zone that holds the domain's records and certificate validation."),
+});
+
+export const environmentSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    region: awsRegion.describe("The region the environment runs in."),
+    accountId: z
+      .string({ error: 'must be a 12-digit AWS account id in quotes, such as "123456789012"' })
+      .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id in quotes, such as "123456789012"' })
+      .optional()
+      .describe("When set, the AWS provider refuses to touch any other account (allowed_account_ids)."),
+    drRegion: awsRegion.default("us-west-2").describe("Where backups are copied for disaster recovery."),
+    alertEmails: z
+      .array(z.email({ error: 'must be an e-mail address such as "oncall@example.com"' }), {
+        error: 'must be a list of e-mail addresses such as ["oncall@example.com"]',
+      })
+      .min(1, { error: "must list at least one e-mail address; alarms need someone to reach" })
+      .describe("Subscribed to the alert topic; each address confirms the subscription by e-mail."),
+    protectData: z
+      .boolean({ error: "must be true or false" })
+      .default(true)
+      .describe(
+        "Guard stateful resources against deletion: prevent_destroy on keys, buckets and tables, deletion protection and a final snapshot on the database. Turn off only for environments you tear down.",
+      ),
+    logRetentionDays: z
+      .number({ error: `must be one of ${oneOf(LOG_RETENTION_DAYS)} days` })
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        error: `must be a retention CloudWatch Logs accepts: ${oneOf(LOG_RETENTION_DAYS)} days`,
+      })
+      .default(30)
+      .describe("Default retention of every log group."),
+    network: networkSchema,
+    database: databaseSchema,
+    cache: cacheSchema.prefault({}),
+    compute: computeSchema,
+    features: featuresSchema.prefault({}),
+    domain: domainSchema.optional().describe("Serve the site under a custom domain. Absent: the CloudFront domain."),
+  })
+  .superRefine((environment, ctx) => {
+    if (environment.drRegion === environment.region) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["drRegion"],
+        message: `is the same as region (${environment.region}); backups must be copied to another region`,
+      });
+    }
+  });
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type EnvironmentSettings = z.output<typeof environmentSchema>;
+
+/** A validated environment: its settings plus the name taken from its file name and its subnet layout. */
+export interface Environment extends Omit<EnvironmentSettings, "$schema"> {
+  readonly name: string;
+  readonly subnetPlan: { public: string[]; private: string[]; data: string[] };
+}
+
+export function subnetPlanFor(settings: EnvironmentSettings): Environment["subnetPlan"] {
+  return settings.network.subnets ?? planSubnets(settings.network.vpcCidr, settings.network.azCount);
+}

@@ -1,0 +1,71 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import type { AccountContext } from "../account/account-context";
+
+export interface PlatformKeyProps {
+  readonly alias: string;
+  readonly description: string;
+  readonly account: AccountContext;
+  /** Refuse `terraform destroy`: everything encrypted with the key is unreadable once it is gone. */
+  readonly preventDestroy: boolean;
+}
+
+/**
+ * The environment's customer-managed key. IAM in the account governs most use of it; the key
+ * policy only adds the AWS services that encrypt on their own behalf: CloudWatch Logs for log
+ * groups, CloudWatch alarms and EventBridge for publishing to encrypted topics and queues.
+ */
+export class PlatformKey extends Construct {
+  readonly key: KmsKey;
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: PlatformKeyProps) {
+    super(scope, id);
+    const { account } = props;
+    const policy = new DataAwsIamPolicyDocument(this, "policy", {
+      statement: [
+        {
+          sid: "AccountAdministersKeyThroughIam",
+          principals: [{ type: "AWS", identifiers: [account.arn("iam", "root", { regional: false })] }],
+          actions: ["kms:*"],
+          resources: ["*"],
+        },
+        {
+          sid: "CloudWatchLogsEncryptsLogGroups",
+          principals: [{ type: "Service", identifiers: [account.servicePrincipal(`logs.${account.region}`)] }],
+          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          resources: ["*"],
+          condition: [
+            {
+              test: "ArnLike",
+              variable: "kms:EncryptionContext:aws:logs:arn",
+              values: [account.arn("logs", "log-group:*")],
+            },
+          ],
+        },
+        {
+          sid: "AlarmsAndEventsPublishToEncryptedTopicsAndQueues",
+          principals: [
+            {
+              type: "Service",
+              identifiers: ["cloudwatch", "events", "scheduler"].map((service) => account.servicePrincipal(service)),
+            },
+          ],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          resources: ["*"],
+        },
+      ],
+    });
+    this.key = new KmsKey(this, "key", {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policy.json,
+      lifecycle: { preventDestroy: props.preventDestroy },
+    });
+    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+    this.arn = this.key.arn;
+  }
+}

@@ -1,0 +1,116 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { Construct } from "constructs";
+import type { Naming } from "../../naming/naming";
+import type { AccountContext } from "../account/account-context";
+
+export interface WorkloadIamBaselineProps {
+  readonly naming: Naming;
+  readonly account: AccountContext;
+}
+
+/**
+ * IAM shared by every workload role the later layers create.
+ *
+ * - `boundaryArn`: a permissions boundary. Whatever a layer grants a function or task, it can
+ *   only ever reach resources named for its own environment, and never IAM or the organization.
+ * - `basePolicyArn`: what every VPC-attached function needs (network interfaces, X-Ray traces).
+ */
+export class WorkloadIamBaseline extends Construct {
+  readonly boundaryArn: string;
+  readonly basePolicyArn: string;
+
+  constructor(scope: Construct, id: string, props: WorkloadIamBaselineProps) {
+    super(scope, id);
+    const { naming, account } = props;
+    const named = (service: string, resource: string) => account.arn(service, resource);
+    const prefix = naming.prefix;
+
+    const boundary = new DataAwsIamPolicyDocument(this, "boundary-document", {
+      statement: [
+        {
+          sid: "OwnEnvironmentResourcesOnly",
+          actions: ["sqs:*", "sns:Publish", "dynamodb:*", "logs:CreateLogStream", "logs:PutLogEvents", "ssm:GetParameter*", "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "scheduler:*", "lambda:InvokeFunction"],
+          resources: [
+            named("sqs", `${prefix}-*`),
+            named("sns", `${prefix}-*`),
+            named("dynamodb", `table/${prefix}-*`),
+            named("logs", `log-group:/aws/*/${prefix}-*`),
+            named("logs", `log-group:${naming.path()}/*`),
+            named("ssm", `parameter${naming.path()}/*`),
+            named("secretsmanager", `secret:${prefix}/*`),
+            named("secretsmanager", "secret:rds!*"),
+            named("scheduler", `schedule/${prefix}-*/*`),
+            named("lambda", `function:${prefix}-*`),
+          ],
+        },
+        {
+          sid: "OwnEnvironmentBucketsOnly",
+          actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"],
+          resources: [`arn:${account.partition}:s3:::${prefix}-*`, `arn:${account.partition}:s3:::${prefix}-*/*`],
+        },
+        {
+          sid: "DatabaseAndCacheConnect",
+          actions: ["rds-db:connect", "elasticache:Connect"],
+          resources: [named("rds-db", "dbuser:*/*"), named("elasticache", `serverlesscache:${prefix}-*`), named("elasticache", `user:*`)],
+        },
+        {
+          sid: "EncryptionThroughAwsServicesOnly",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+          resources: [named("kms", "key/*")],
+          condition: [{ test: "StringLike", variable: "kms:ViaService", values: [`*.${account.region}.amazonaws.com`] }],
+        },
+        {
+          sid: "RuntimeServicesWithoutResourceScope",
+          actions: [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "ecr:GetAuthorizationToken",
+            "ecr:BatchGetImage",
+            "ecr:GetDownloadUrlForLayer",
+            "cloudwatch:PutMetricData",
+          ],
+          resources: ["*"],
+        },
+        {
+          sid: "NeverIdentityOrOrganization",
+          effect: "Deny",
+          actions: ["iam:*", "organizations:*", "account:*", "sts:AssumeRole"],
+          resources: ["*"],
+        },
+      ],
+    });
+    this.boundaryArn = new IamPolicy(this, "boundary", {
+      name: naming.name("workload-boundary"),
+      description: `Permissions boundary of every workload role in ${prefix}`,
+      policy: boundary.json,
+    }).arn;
+
+    const base = new DataAwsIamPolicyDocument(this, "base-document", {
+      statement: [
+        {
+          sid: "VpcNetworkInterfaces",
+          actions: [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+          ],
+          resources: ["*"],
+        },
+        { sid: "Tracing", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
+      ],
+    });
+    this.basePolicyArn = new IamPolicy(this, "base", {
+      name: naming.name("workload-base"),
+      description: `Network interfaces and tracing for every function in ${prefix}`,
+      policy: base.json,
+    }).arn;
+  }
+}

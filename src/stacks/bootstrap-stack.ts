@@ -1,0 +1,44 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { configureBackend, configureLocalBootstrapBackend } from "../backend/configure-backend";
+import type { BackendConfig } from "../config/backend-schema";
+import { BOOTSTRAP_STACK } from "../config/layers";
+import { StateStore } from "../constructs/state/state-store";
+import { Naming } from "../naming/naming";
+
+export interface BootstrapStackProps {
+  readonly project: string;
+  readonly state: BackendConfig["state"];
+}
+
+/**
+ * `bootstrap`: the state bucket and lock table every other stack's backend points at. It is
+ * applied first, on a local backend, and then moves its own state into the bucket it created
+ * (`state.bootstrapBackend: "s3"` in backend.config.json, then `terraform init -migrate-state`).
+ */
+export class BootstrapStack extends TerraformStack {
+  readonly stateStore: StateStore;
+
+  constructor(scope: Construct, props: BootstrapStackProps) {
+    super(scope, BOOTSTRAP_STACK);
+    const { state } = props;
+    if (state.bootstrapBackend === "s3") {
+      configureBackend(
+        this,
+        { type: "s3", bucket: state.bucket, lockTable: state.lockTable, region: state.region, keyPrefix: props.project, encrypt: true, useLockfile: false },
+        BOOTSTRAP_STACK,
+      );
+    } else {
+      configureLocalBootstrapBackend(this);
+    }
+    new AwsProvider(this, "aws", {
+      region: state.region,
+      defaultTags: [{ tags: new Naming(props.project, "shared").tags("state") }],
+    });
+    this.stateStore = new StateStore(this, "state", { bucketName: state.bucket, lockTableName: state.lockTable });
+    new TerraformOutput(this, "state_bucket", { value: this.stateStore.bucket.bucket });
+    new TerraformOutput(this, "lock_table", { value: this.stateStore.lockTable.name });
+    new TerraformOutput(this, "state_kms_key_arn", { value: this.stateStore.kmsKey.arn });
+  }
+}

@@ -1,0 +1,51 @@
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { AccountContext } from "../constructs/account/account-context";
+import { AlertTopic } from "../constructs/alerting/alert-topic";
+import { PlatformKey } from "../constructs/encryption/platform-key";
+import { WorkloadIamBaseline } from "../constructs/iam/workload-iam-baseline";
+import { LayerStack, type LayerStackProps } from "./layer-stack";
+
+/**
+ * `core-<env>`: what every later layer of the environment builds on. Later layers read these
+ * public fields; cdktf turns each use into an output here and a remote-state lookup there.
+ */
+export class CoreStack extends LayerStack {
+  readonly account: AccountContext;
+  /** Absent when the environment turns `features.kmsKey` off and uses AWS-managed keys. */
+  readonly kmsKeyArn?: string;
+  readonly alertTopicArn: string;
+  readonly workloadBoundaryArn: string;
+  readonly workloadBasePolicyArn: string;
+  readonly logRetentionDays: number;
+
+  constructor(scope: Construct, props: LayerStackProps) {
+    super(scope, "core", props);
+    const { environment, naming } = this;
+    this.logRetentionDays = environment.logRetentionDays;
+    this.account = new AccountContext(this, "account");
+
+    if (environment.features.kmsKey) {
+      this.kmsKeyArn = new PlatformKey(this, "kms", {
+        alias: naming.prefix,
+        description: `Encrypts the data, logs and messages of ${naming.prefix}`,
+        account: this.account,
+        preventDestroy: environment.protectData,
+      }).arn;
+    }
+
+    this.alertTopicArn = new AlertTopic(this, "alerts", {
+      name: naming.name("alerts"),
+      emails: environment.alertEmails,
+      account: this.account,
+      kmsKeyArn: this.kmsKeyArn,
+    }).arn;
+
+    const iam = new WorkloadIamBaseline(this, "workload-iam", { naming, account: this.account });
+    this.workloadBoundaryArn = iam.boundaryArn;
+    this.workloadBasePolicyArn = iam.basePolicyArn;
+
+    new TerraformOutput(this, "alert_topic_arn", { value: this.alertTopicArn, description: "Subscribe here to receive the environment's alerts." });
+    if (this.kmsKeyArn) new TerraformOutput(this, "kms_key_arn", { value: this.kmsKeyArn });
+  }
+}
