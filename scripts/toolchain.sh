@@ -43,11 +43,11 @@ TFLINT_RULESET_AWS_VERSION=${TFLINT_RULESET_AWS_VERSION:-0.45.0}
 CHECKOV_VERSION=3.3.30
 MOTO_VERSION=5.2.5
 
-AWS_PROVIDER_VERSION=6.25.0   # what @cdktf/provider-aws 21.22.1 generates for
+AWS_PROVIDER_VERSION=${AWS_PROVIDER_VERSION:-6.25.0}   # what @cdktf/provider-aws 21.22.1 generates for
 AWS_PROVIDER_MODULE=github.com/hashicorp/terraform-provider-aws
 AWS_PROVIDER_MODULE_VERSION=${AWS_PROVIDER_MODULE_VERSION:-}
 
-RANDOM_PROVIDER_VERSION=3.7.2 # what @cdktf/provider-random 12.0.1 generates for
+RANDOM_PROVIDER_VERSION=${RANDOM_PROVIDER_VERSION:-3.7.2} # what @cdktf/provider-random 12.0.1 generates for
 # The random provider's go.mod still declares the historical module path.
 RANDOM_PROVIDER_MODULE=github.com/terraform-providers/terraform-provider-random
 RANDOM_PROVIDER_MODULE_VERSION=${RANDOM_PROVIDER_MODULE_VERSION:-}
@@ -170,7 +170,8 @@ install_tofu() {
     log "   cached: $dest"
   fi
   ln -sfn "$dest" "$BIN/tofu"
-  "$BIN/tofu" version | head -n 1 >&2
+  # (sed, not head: head would SIGPIPE the writer and trip pipefail)
+  TF_CLI_CONFIG_FILE=/dev/null "$BIN/tofu" version | sed -n 1p >&2
 }
 
 # check_release SRC_DIR VERSION: the module snapshot must be the release commit.
@@ -210,9 +211,16 @@ provider() {
     check_release "$dir" "$version" || return 1
     build_go_main "$module" "$modversion" . "$odir/$file" "-X main.version=$version"
   fi
-  # Same tree for plain Terraform, which looks under registry.terraform.io.
-  mkdir -p "$tdir"
-  ln -sfn "../../../registry.opentofu.org/hashicorp/$name/$version" "$tdir/$version"
+  # Same package under registry.terraform.io for plain Terraform (and for
+  # configurations that spell that host). A HARD link: tofu does not descend
+  # into a symlinked version directory, and a symlinked binary is found but
+  # its install into .terraform/ fails (the relative link breaks).
+  local tver=$tdir/$version/$GOOS_GOARCH
+  [ -L "$tdir/$version" ] && rm -f "$tdir/$version"   # layout of older runs
+  mkdir -p "$tver"
+  if [ ! "$tver/$file" -ef "$odir/$file" ]; then
+    ln -f "$odir/$file" "$tver/$file" 2>/dev/null || cp -f "$odir/$file" "$tver/$file"
+  fi
   ls -l "$odir/$file" >&2
 }
 
@@ -244,7 +252,7 @@ install_tflint() {
     log "   cached: $dest/tflint"
   fi
   ln -sfn "$dest/tflint" "$BIN/tflint"
-  "$BIN/tflint" --version | head -n 1 >&2
+  "$BIN/tflint" --version | sed -n 1p >&2
 }
 
 install_tflint_ruleset_aws() {

@@ -1,9 +1,9 @@
-import { ConfigError } from "../src/config/problems";
-import { loadPlatformConfig } from "../src/config/load";
-import { projectCopy } from "./support/project";
+import { ConfigError } from "../../src/config/problems";
+import { loadPlatformConfig } from "../../src/config/load";
+import { projectCopy } from "../support/project";
 
 type Json = Record<string, any>;
-type Edit = Parameters<typeof projectCopy>[0];
+type Edit = NonNullable<Parameters<typeof projectCopy>[0]>;
 
 function problemsOf(edit: Edit): readonly string[] {
   const root = projectCopy(edit);

@@ -1,0 +1,93 @@
+import { loadPlatformConfig } from "../src/config/load";
+import { REPOSITORY_ROOT } from "./support/project";
+import { readStacks, resourcesOf, runSynth, type StackJson } from "./support/synth";
+
+const config = loadPlatformConfig(REPOSITORY_ROOT);
+let stacks: Map<string, StackJson>;
+
+beforeAll(() => {
+  const run = runSynth();
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(0);
+  stacks = readStacks(run.outdir);
+});
+
+const each = (check: (name: string, stack: StackJson) => void) => () => {
+  expect(stacks.size).toBeGreaterThan(0);
+  for (const [name, stack] of stacks) check(name, stack);
+};
+
+describe("every synthesized stack", () => {
+  it("follows the naming contract: bootstrap, then <layer>-<environment> for every environment file", () => {
+    const expected = ["bootstrap", ...config.environments.map((environment) => `core-${environment.name}`)].sort();
+    expect([...stacks.keys()]).toEqual(expected);
+  });
+
+  it(
+    "keeps its state in an encrypted, locked remote backend (bootstrap: local until migrated)",
+    each((name, stack) => {
+      const backend = stack.terraform.backend;
+      if (name === "bootstrap" && config.state.bootstrapBackend === "local") {
+        expect(backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
+        return;
+      }
+      if (backend.s3) {
+        expect(backend.s3.encrypt).toBe(true);
+        expect(backend.s3.key).toMatch(/\.tfstate$/);
+        expect(Boolean(backend.s3.dynamodb_table) || backend.s3.use_lockfile === true).toBe(true);
+      } else {
+        expect(stack.terraform.cloud?.workspaces?.name).toBeTruthy();
+      }
+    }),
+  );
+
+  it("has a state location of its own", () => {
+    const locations = [...stacks.values()].map((stack) => {
+      const { s3, local } = stack.terraform.backend ?? {};
+      return s3 ? `s3://${s3.bucket}/${s3.key}` : local ? `local:${local.path}` : `cloud:${stack.terraform.cloud.workspaces.name}`;
+    });
+    expect(new Set(locations).size).toBe(locations.length);
+  });
+
+  it(
+    "tags everything through default_tags on every AWS provider",
+    each((_name, stack) => {
+      const providers: any[] = stack.provider.aws;
+      expect(providers.length).toBeGreaterThan(0);
+      for (const provider of providers) {
+        expect(Object.keys(provider.default_tags[0].tags).sort()).toEqual(["environment", "layer", "managed-by", "project"]);
+      }
+    }),
+  );
+
+  it(
+    "encrypts every bucket, topic, table and log group, and rotates every key",
+    each((_name, stack) => {
+      const resources = resourcesOf(stack);
+      const encryptedBuckets = resources
+        .filter(([type]) => type === "aws_s3_bucket_server_side_encryption_configuration")
+        .map(([, , body]) => body.bucket);
+      for (const [type, name, body] of resources) {
+        const where = `${type}.${name}`;
+        if (type === "aws_s3_bucket") expect([where, encryptedBuckets]).toEqual([where, expect.arrayContaining([`\${aws_s3_bucket.${name}.id}`])]);
+        if (type === "aws_sns_topic") expect([where, body.kms_master_key_id]).toEqual([where, expect.any(String)]);
+        if (type === "aws_sqs_queue") expect([where, body.kms_master_key_id ?? body.sqs_managed_sse_enabled]).toEqual([where, expect.anything()]);
+        if (type === "aws_dynamodb_table") expect([where, body.server_side_encryption?.enabled]).toEqual([where, true]);
+        if (type === "aws_kms_key") expect([where, body.enable_key_rotation]).toEqual([where, true]);
+        if (type === "aws_cloudwatch_log_group") expect([where, body.retention_in_days]).toEqual([where, expect.any(Number)]);
+      }
+    }),
+  );
+
+  it("protects the state store and the keys of protected environments from destroy", () => {
+    const bootstrap = resourcesOf(stacks.get("bootstrap")!);
+    for (const [type, name, body] of bootstrap.filter(([type]) => ["aws_s3_bucket", "aws_dynamodb_table", "aws_kms_key"].includes(type))) {
+      expect([`${type}.${name}`, body.lifecycle?.prevent_destroy]).toEqual([`${type}.${name}`, true]);
+    }
+    for (const environment of config.environments) {
+      for (const [, , body] of resourcesOf(stacks.get(`core-${environment.name}`)!).filter(([type]) => type === "aws_kms_key")) {
+        expect(body.lifecycle?.prevent_destroy).toBe(environment.protectData);
+      }
+    }
+  });
+});

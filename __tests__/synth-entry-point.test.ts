@@ -1,0 +1,35 @@
+import { existsSync } from "node:fs";
+import { projectCopy } from "./support/project";
+import { readStacks, runSynth } from "./support/synth";
+
+describe("npm run synth", () => {
+  it("exits non-zero, names every problem and writes no cdktf.out when the configuration is invalid", () => {
+    const configDir = projectCopy(({ read, write }) => {
+      const dev = read("environments/dev.json") as any;
+      dev.network.vpcCidr = "10.0.0.0/33";
+      dev.database.minCapacity = 4;
+      write("environments/dev.json", dev);
+    });
+    const run = runSynth(configDir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Invalid configuration (2 problems)");
+    expect(run.stderr).toMatch(/environments\/dev\.json: network\.vpcCidr: must be an IPv4 network/);
+    expect(run.stderr).toMatch(/environments\/dev\.json: database\.minCapacity: \(4\) is above maxCapacity \(2\)/);
+    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/); // a message for people, not a stack trace
+    expect(existsSync(run.outdir)).toBe(false);
+  });
+
+  it("synthesizes the bootstrap stack and every layer of every environment file", () => {
+    const configDir = projectCopy(({ read, write }) => {
+      write("environments/qa.json", read("environments/dev.json"));
+      const backend = read("backend.config.json") as any;
+      backend.environments.qa = { ...backend.environments.dev, keyPrefix: "platform/qa" };
+      write("backend.config.json", backend);
+    });
+
+    const run = runSynth(configDir);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect([...readStacks(run.outdir).keys()]).toEqual(["bootstrap", "core-dev", "core-prod", "core-qa", "core-stage"]);
+  });
+});
