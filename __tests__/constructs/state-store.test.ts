@@ -1,6 +1,7 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -8,10 +9,11 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Testing } from "cdktf";
+import { AccountContext } from "../../src/constructs/account/account-context";
 import { StateStore } from "../../src/constructs/state/state-store";
 
 describe("StateStore", () => {
-  const synthesized = Testing.synthScope((scope) => new StateStore(scope, "state", { bucketName: "platform-tfstate", lockTableName: "platform-tflock" }));
+  const synthesized = Testing.synthScope((scope) => new StateStore(scope, "state", { bucketName: "platform-tfstate", lockTableName: "platform-tflock", account: new AccountContext(scope, "account") }));
 
   it("keeps every state version in a private bucket that refuses destroy", () => {
     expect(synthesized).toHaveResourceWithProperties(S3Bucket, { bucket: "platform-tfstate", force_destroy: false, lifecycle: { prevent_destroy: true } });
@@ -54,6 +56,18 @@ describe("StateStore", () => {
       server_side_encryption: { enabled: true, kms_key_arn: expect.stringContaining("aws_kms_key") },
       deletion_protection_enabled: true,
       lifecycle: { prevent_destroy: true },
+    });
+  });
+});
+
+describe("StateStore access logs", () => {
+  const synthesized = Testing.synthScope((scope) => new StateStore(scope, "state", { bucketName: "platform-tfstate", lockTableName: "platform-tflock", account: new AccountContext(scope, "account") }));
+
+  it("logs every access to the state bucket into a protected log bucket that S3 can deliver to", () => {
+    expect(synthesized).toHaveResourceWithProperties(S3BucketLoggingA, { target_prefix: "state/", target_bucket: expect.stringContaining("access-logs_bucket") });
+    expect(synthesized).toHaveResourceWithProperties(S3Bucket, { bucket: "platform-tfstate-logs", lifecycle: { prevent_destroy: true } });
+    expect(synthesized).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
     });
   });
 });

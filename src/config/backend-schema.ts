@@ -72,7 +72,9 @@ export const backendConfigSchema = z.strictObject({
     .describe("Prefixes every resource name and tag, and the default state keys."),
   state: z
     .strictObject({
-      bucket: s3BucketName.describe("The state bucket the bootstrap stack creates. Bucket names are global: make it yours."),
+      bucket: s3BucketName
+        .max(58, { error: "must be at most 58 characters: its access-log bucket adds \"-logs\"" })
+        .describe("The state bucket the bootstrap stack creates (and `<bucket>-logs` for its access logs). Bucket names are global: make it yours."),
       lockTable: lockTableName.describe("The lock table the bootstrap stack creates."),
       region: awsRegion.describe("Where the bootstrap stack creates them."),
       bootstrapBackend: z

@@ -4,6 +4,7 @@ import type { Construct } from "constructs";
 import { configureBackend, configureLocalBootstrapBackend } from "../backend/configure-backend";
 import type { BackendConfig } from "../config/backend-schema";
 import { BOOTSTRAP_STACK } from "../config/layers";
+import { AccountContext } from "../constructs/account/account-context";
 import { StateStore } from "../constructs/state/state-store";
 import { Naming } from "../naming/naming";
 
@@ -36,8 +37,9 @@ export class BootstrapStack extends TerraformStack {
       region: state.region,
       defaultTags: [{ tags: new Naming(props.project, "shared").tags("state") }],
     });
-    this.stateStore = new StateStore(this, "state", { bucketName: state.bucket, lockTableName: state.lockTable });
-    new TerraformOutput(this, "state_bucket", { value: this.stateStore.bucket.bucket });
+    const account = new AccountContext(this, "account");
+    this.stateStore = new StateStore(this, "state", { bucketName: state.bucket, lockTableName: state.lockTable, account });
+    new TerraformOutput(this, "state_bucket", { value: this.stateStore.bucket.name });
     new TerraformOutput(this, "lock_table", { value: this.stateStore.lockTable.name });
     new TerraformOutput(this, "state_kms_key_arn", { value: this.stateStore.kmsKey.arn });
   }

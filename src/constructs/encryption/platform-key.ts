@@ -1,8 +1,8 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import type { AccountContext } from "../account/account-context";
+import { keyPolicy } from "./key-policy";
 
 export interface PlatformKeyProps {
   readonly alias: string;
@@ -24,45 +24,24 @@ export class PlatformKey extends Construct {
   constructor(scope: Construct, id: string, props: PlatformKeyProps) {
     super(scope, id);
     const { account } = props;
-    const policy = new DataAwsIamPolicyDocument(this, "policy", {
-      statement: [
-        {
-          sid: "AccountAdministersKeyThroughIam",
-          principals: [{ type: "AWS", identifiers: [account.arn("iam", "root", { regional: false })] }],
-          actions: ["kms:*"],
-          resources: ["*"],
-        },
-        {
-          sid: "CloudWatchLogsEncryptsLogGroups",
-          principals: [{ type: "Service", identifiers: [account.servicePrincipal(`logs.${account.region}`)] }],
-          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          resources: ["*"],
-          condition: [
-            {
-              test: "ArnLike",
-              variable: "kms:EncryptionContext:aws:logs:arn",
-              values: [account.arn("logs", "log-group:*")],
-            },
-          ],
-        },
-        {
-          sid: "AlarmsAndEventsPublishToEncryptedTopicsAndQueues",
-          principals: [
-            {
-              type: "Service",
-              identifiers: ["cloudwatch", "events", "scheduler"].map((service) => account.servicePrincipal(service)),
-            },
-          ],
-          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          resources: ["*"],
-        },
-      ],
-    });
+    const policy = keyPolicy(account, [
+      {
+        Sid: "CloudWatchLogsEncryptsLogGroups",
+        Principal: { Service: account.servicePrincipal(`logs.${account.region}`) },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": account.arn("logs", "log-group:*") } },
+      },
+      {
+        Sid: "AlarmsAndEventsPublishToEncryptedTopicsAndQueues",
+        Principal: { Service: ["cloudwatch", "events", "scheduler"].map((service) => account.servicePrincipal(service)) },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      },
+    ]);
     this.key = new KmsKey(this, "key", {
       description: props.description,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policy.json,
+      policy,
       lifecycle: { preventDestroy: props.preventDestroy },
     });
     new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });

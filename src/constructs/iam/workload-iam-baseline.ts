@@ -25,6 +25,11 @@ export class WorkloadIamBaseline extends Construct {
     const { naming, account } = props;
     const named = (service: string, resource: string) => account.arn(service, resource);
     const prefix = naming.prefix;
+    // Lambda creates and removes a VPC function's interfaces with the function's role.
+    const vpcInterfaceActions = ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"];
+    const vpcInterfaceResources = ["network-interface/*", "subnet/*", "security-group/*"].map((resource) => named("ec2", resource));
+    // These accept no resource ARN at all.
+    const unscopedActions = ["ec2:DescribeNetworkInterfaces", "xray:PutTraceSegments", "xray:PutTelemetryRecords"];
 
     const boundary = new DataAwsIamPolicyDocument(this, "boundary-document", {
       statement: [
@@ -61,20 +66,18 @@ export class WorkloadIamBaseline extends Construct {
           condition: [{ test: "StringLike", variable: "kms:ViaService", values: [`*.${account.region}.amazonaws.com`] }],
         },
         {
-          sid: "RuntimeServicesWithoutResourceScope",
-          actions: [
-            "ec2:CreateNetworkInterface",
-            "ec2:DescribeNetworkInterfaces",
-            "ec2:DeleteNetworkInterface",
-            "ec2:AssignPrivateIpAddresses",
-            "ec2:UnassignPrivateIpAddresses",
-            "xray:PutTraceSegments",
-            "xray:PutTelemetryRecords",
-            "ecr:GetAuthorizationToken",
-            "ecr:BatchGetImage",
-            "ecr:GetDownloadUrlForLayer",
-            "cloudwatch:PutMetricData",
-          ],
+          sid: "VpcNetworkInterfacesInThisAccount",
+          actions: vpcInterfaceActions,
+          resources: vpcInterfaceResources,
+        },
+        {
+          sid: "OwnEnvironmentImages",
+          actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+          resources: [named("ecr", `repository/${prefix}-*`)],
+        },
+        {
+          sid: "ActionsWithoutResourceScope",
+          actions: [...unscopedActions, "ecr:GetAuthorizationToken", "cloudwatch:PutMetricData"],
           resources: ["*"],
         },
         {
@@ -93,18 +96,8 @@ export class WorkloadIamBaseline extends Construct {
 
     const base = new DataAwsIamPolicyDocument(this, "base-document", {
       statement: [
-        {
-          sid: "VpcNetworkInterfaces",
-          actions: [
-            "ec2:CreateNetworkInterface",
-            "ec2:DescribeNetworkInterfaces",
-            "ec2:DeleteNetworkInterface",
-            "ec2:AssignPrivateIpAddresses",
-            "ec2:UnassignPrivateIpAddresses",
-          ],
-          resources: ["*"],
-        },
-        { sid: "Tracing", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
+        { sid: "VpcNetworkInterfaces", actions: vpcInterfaceActions, resources: vpcInterfaceResources },
+        { sid: "DescribeNetworkInterfacesAndTrace", actions: unscopedActions, resources: ["*"] },
       ],
     });
     this.basePolicyArn = new IamPolicy(this, "base", {

@@ -1,109 +1,82 @@
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
+import type { AccountContext } from "../account/account-context";
+import { keyPolicy } from "../encryption/key-policy";
+import { SecureBucket } from "../storage/secure-bucket";
 
 export interface StateStoreProps {
   readonly bucketName: string;
   readonly lockTableName: string;
-  /** Noncurrent state versions are kept this long; the newest ones are kept regardless. */
-  readonly noncurrentVersionDays?: number;
+  readonly account: AccountContext;
 }
+
+/** Suffix of the bucket that receives the state bucket's access logs. */
+export const ACCESS_LOG_BUCKET_SUFFIX = "-logs";
 
 /**
  * The S3 bucket and DynamoDB table that hold every stack's Terraform state and locks.
- * Losing either loses track of the whole platform, so both refuse `destroy`, the bucket keeps
- * every version of every state file, and the table has point-in-time recovery.
+ * Losing either loses track of the whole platform, so everything here refuses `destroy`, the
+ * bucket keeps every version of every state file for 90 days (the newest ten always), the table
+ * has point-in-time recovery, and every read of state (which holds secrets) is access-logged.
  */
 export class StateStore extends Construct {
-  readonly bucket: S3Bucket;
+  readonly bucket: SecureBucket;
   readonly lockTable: DynamodbTable;
   readonly kmsKey: KmsKey;
 
   constructor(scope: Construct, id: string, props: StateStoreProps) {
     super(scope, id);
+    const { account } = props;
     const keep = { preventDestroy: true };
 
     this.kmsKey = new KmsKey(this, "key", {
       description: `Encrypts Terraform state in ${props.bucketName} and locks in ${props.lockTableName}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      policy: keyPolicy(account),
       lifecycle: keep,
     });
     new KmsAlias(this, "key-alias", { name: `alias/${props.bucketName}`, targetKeyId: this.kmsKey.keyId });
 
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: false, lifecycle: keep });
-    const bucketId = this.bucket.id;
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket: bucketId,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket: bucketId,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketVersioningA(this, "versioning", {
-      bucket: bucketId,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket: bucketId,
-      rule: [
+    const accessLogs = new SecureBucket(this, "access-logs", {
+      bucketName: `${props.bucketName}${ACCESS_LOG_BUCKET_SUFFIX}`,
+      encryption: "s3-managed", // S3 server access log delivery accepts no other encryption
+      expireObjectsAfterDays: 365,
+      preventDestroy: true,
+      policyStatements: [
         {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKey.arn },
-          bucketKeyEnabled: true,
-        },
-      ],
-    });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: bucketId,
-      rule: [
-        {
-          id: "expire-old-state-versions",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [
-            { noncurrentDays: props.noncurrentVersionDays ?? 90, newerNoncurrentVersions: 10 },
+          sid: "S3DeliversAccessLogsOfTheStateBucket",
+          principals: [{ type: "Service", identifiers: [account.servicePrincipal("logging.s3")] }],
+          actions: ["s3:PutObject"],
+          resources: [`arn:${account.partition}:s3:::${props.bucketName}${ACCESS_LOG_BUCKET_SUFFIX}/state/*`],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${account.partition}:s3:::${props.bucketName}`] },
           ],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],
     });
 
-    const caller = new DataAwsCallerIdentity(this, "caller");
-    const policy = new DataAwsIamPolicyDocument(this, "bucket-policy-document", {
-      statement: [
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: [{ type: "*", identifiers: ["*"] }],
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+    this.bucket = new SecureBucket(this, "bucket", {
+      bucketName: props.bucketName,
+      encryption: { kmsKeyArn: this.kmsKey.arn },
+      accessLogs: { bucket: accessLogs, prefix: "state/" },
+      noncurrentVersionDays: 90,
+      keepNoncurrentVersions: 10,
+      preventDestroy: true,
+      policyStatements: [
         {
           sid: "DenyOtherAccounts",
           effect: "Deny",
           principals: [{ type: "*", identifiers: ["*"] }],
           actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [caller.accountId] }],
+          resources: [`arn:${account.partition}:s3:::${props.bucketName}`, `arn:${account.partition}:s3:::${props.bucketName}/*`],
+          condition: [{ test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [account.accountId] }],
         },
       ],
     });
-    new S3BucketPolicy(this, "bucket-policy", { bucket: bucketId, policy: policy.json });
 
     this.lockTable = new DynamodbTable(this, "lock-table", {
       name: props.lockTableName,
