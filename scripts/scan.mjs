@@ -4,7 +4,8 @@
 // fails too, so the file cannot rot. Before scanning, a canary stack with an unencrypted bucket must
 // be caught, which proves the scanner ran and bites.
 //
-// Usage: npm run scan [-- --outdir DIR]   (default: synthesize afresh into a temporary directory)
+// Usage: npm run scan [-- --outdir DIR]   (default: synthesize the shipped environments and the
+// toggle matrix of scripts/toggle-matrix.ts afresh into a temporary directory)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -51,16 +52,16 @@ writeFileSync(
 const canaryFailures = runCheckov(canaryDir).results.failed_checks.map((check) => check.check_id);
 if (!canaryFailures.includes("CKV_AWS_145")) fail(`the canary's unencrypted bucket was not flagged (got: ${canaryFailures.join(", ") || "nothing"})`);
 
-// 2. The stacks.
+// 2. The stacks of the shipped environments and of every environment of the toggle matrix.
 let outdir = process.argv.includes("--outdir") ? process.argv[process.argv.indexOf("--outdir") + 1] : undefined;
 if (!outdir) {
-  outdir = join(mkdtempSync(join(tmpdir(), "platform-scan-")), "cdktf.out");
-  const synth = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
-    cwd: root,
-    env: { ...process.env, CDKTF_OUTDIR: outdir },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  if (synth.status !== 0) fail("synthesis failed");
+  const work = mkdtempSync(join(tmpdir(), "platform-scan-"));
+  const configDir = join(work, "config");
+  outdir = join(work, "cdktf.out");
+  const node = (args, env = {}) =>
+    spawnSync(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  if (node(["scripts/toggle-matrix.ts", configDir]).status !== 0) fail("writing the toggle matrix failed");
+  if (node(["main.ts"], { PLATFORM_CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir }).status !== 0) fail("synthesis failed");
 }
 const report = runCheckov(join(outdir, "stacks"));
 

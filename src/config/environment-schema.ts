@@ -172,7 +172,24 @@ export const featuresSchema = z.strictObject({
     .default(true)
     .describe("A customer-managed KMS key for logs, topics, queues, secrets and databases. Without it AWS-managed keys are used, and CloudWatch alarms cannot publish to the alert topic."),
   waf: toggle("AWS WAF web ACL on CloudFront (managed rule groups and a rate limit)."),
+  wafRateLimit: integer("requests per 5 minutes per IP", 100, 2000000)
+    .default(2000)
+    .describe("The WAF rate-based rule blocks an IP above this many requests in 5 minutes."),
   dynamodbTable: toggle("An application DynamoDB table (on-demand, PITR)."),
+});
+
+export const apiSchema = z.strictObject({
+  corsAllowOrigins: z
+    .array(
+      z.string().regex(/^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/, {
+        error: 'must be an origin such as "https://app.example.com" (scheme and host, no path) or "*"',
+      }),
+      { error: 'must be a list of origins such as ["https://app.example.com"]' },
+    )
+    .default([])
+    .describe("Origins allowed to call the API from browsers. The site itself reaches /api/* through CloudFront on its own origin and needs no entry."),
+  throttlingBurstLimit: integer("requests", 1, 100000).default(100).describe("Default route burst limit of the HTTP API stage."),
+  throttlingRateLimit: integer("requests per second", 1, 100000).default(50).describe("Default route steady-state rate limit."),
 });
 
 const domainSchema = z.strictObject({
@@ -221,6 +238,7 @@ export const environmentSchema = z
     database: databaseSchema,
     cache: cacheSchema.prefault({}),
     compute: computeSchema,
+    api: apiSchema.prefault({}),
     features: featuresSchema.prefault({}),
     domain: domainSchema.optional().describe("Serve the site under a custom domain. Absent: the CloudFront domain."),
   })

@@ -15,7 +15,8 @@ export interface PlatformKeyProps {
 /**
  * The environment's customer-managed key. IAM in the account governs most use of it; the key
  * policy only adds the AWS services that encrypt on their own behalf: CloudWatch Logs for log
- * groups, CloudWatch alarms and EventBridge for publishing to encrypted topics and queues.
+ * groups, CloudWatch alarms and EventBridge for publishing to encrypted topics and queues, and
+ * CloudFront for reading the encrypted site bucket.
  */
 export class PlatformKey extends Construct {
   readonly key: KmsKey;
@@ -35,6 +36,13 @@ export class PlatformKey extends Construct {
         Sid: "AlarmsAndEventsPublishToEncryptedTopicsAndQueues",
         Principal: { Service: ["cloudwatch", "events", "scheduler"].map((service) => account.servicePrincipal(service)) },
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      },
+      {
+        // Origin Access Control reads the KMS-encrypted site bucket as CloudFront itself.
+        Sid: "CloudFrontReadsSiteObjects",
+        Principal: { Service: account.servicePrincipal("cloudfront") },
+        Action: ["kms:Decrypt"],
+        Condition: { StringLike: { "AWS:SourceArn": `arn:${account.partition}:cloudfront::${account.accountId}:distribution/*` } },
       },
     ]);
     this.key = new KmsKey(this, "key", {
