@@ -18,6 +18,9 @@ export const TOGGLES = {
 } as const;
 
 export type ToggleName = keyof typeof TOGGLES;
+
+/** Pairs configuration validation refuses, so no environment can (or needs to) cover them. */
+const REFUSED_PAIRS = new Set(["natMode=none|interfaceEndpoints=false"]);
 export type Combination = { [name in ToggleName]: (typeof TOGGLES)[name][number] };
 
 const names = Object.keys(TOGGLES) as ToggleName[];
@@ -28,11 +31,19 @@ export function allPairs(): Set<string> {
   names.forEach((a, i) =>
     names.slice(i + 1).forEach((b) => TOGGLES[a].forEach((va) => TOGGLES[b].forEach((vb) => pairs.add(pairKey(a, va, b, vb))))),
   );
+  for (const refused of REFUSED_PAIRS) pairs.delete(refused);
   return pairs;
 }
 
 export function pairsOf(combination: Combination): string[] {
   return names.flatMap((a, i) => names.slice(i + 1).map((b) => pairKey(a, combination[a], b, combination[b])));
+}
+
+function refusedWith(row: Partial<Record<ToggleName, unknown>>, name: ToggleName, value: unknown): boolean {
+  return Object.entries(row).some(([other, otherValue]) => {
+    const ordered = names.indexOf(other as ToggleName) < names.indexOf(name);
+    return REFUSED_PAIRS.has(ordered ? pairKey(other as ToggleName, otherValue, name, value) : pairKey(name, value, other as ToggleName, otherValue));
+  });
 }
 
 /** Greedy all-pairs: each new row starts from an uncovered pair and fills the other toggles to cover the most new pairs. */
@@ -48,9 +59,10 @@ export function toggleMatrix(): Combination[] {
     }
     for (const name of names) {
       if (name in row) continue;
-      let best: unknown = TOGGLES[name][0];
+      let best: unknown;
       let bestGain = -1;
       for (const value of TOGGLES[name]) {
+        if (refusedWith(row, name, value)) continue;
         const gain = Object.entries(row).filter(([other, otherValue]) => {
           const [a, b] = names.indexOf(other as ToggleName) < names.indexOf(name) ? [other, name] : [name, other];
           const va = a === name ? value : otherValue;

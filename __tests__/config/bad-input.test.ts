@@ -79,6 +79,11 @@ const cases: [string, Edit, RegExp][] = [
     editEnvironment("dev", (e) => (e.database.rdsProxy = true)),
     /^environments\/dev\.json: database\.rdsProxy: cannot be true while minCapacity is 0: .*set minCapacity to 0\.5 or more, or rdsProxy to false$/,
   ],
+  [
+    "private subnets with no way out",
+    editEnvironment("dev", (e) => Object.assign(e.network, { natMode: "none", interfaceEndpoints: false })),
+    /^environments\/dev\.json: network\.interfaceEndpoints: is false while natMode is "none": .*set interfaceEndpoints to true or natMode to "single" or "per-az"$/,
+  ],
   ["five availability zones", editEnvironment("prod", (e) => (e.network.azCount = 5)), /^environments\/prod\.json: network\.azCount: must be 2 or 3 availability zones \(got 5\)$/],
   [
     "an unknown region",
@@ -111,7 +116,7 @@ const cases: [string, Edit, RegExp][] = [
     editEnvironment("dev", (e) => {
       e.network.natMod = e.network.natMode;
     }),
-    /^environments\/dev\.json: network: unknown field "natMod"; allowed fields: vpcCidr, azCount, natMode, interfaceEndpoints, flowLogs, subnets$/,
+    /^environments\/dev\.json: network: unknown field "natMod"; allowed fields: vpcCidr, azCount, natMode, interfaceEndpoints, singleAzEndpoints, flowLogs, subnets$/,
   ],
   [
     "a missing required field",

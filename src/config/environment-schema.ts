@@ -61,8 +61,9 @@ export const networkSchema = z
         '"none": no NAT gateway, private subnets reach AWS through VPC endpoints only (cheapest); "single": one NAT gateway (single_nat_gateway); "per-az": one per availability zone (one_nat_gateway_per_az, highly available).',
       ),
     interfaceEndpoints: toggle(
-      "Interface endpoints for CloudWatch Logs, ECR, Secrets Manager, SSM and SQS ($7.30/month per AZ each). Gateway endpoints for S3 and DynamoDB are always created.",
+      "Interface endpoints for what the workloads call from the VPC ($7.30/month per AZ each): Secrets Manager, SSM and SQS, plus CloudWatch Logs and ECR for ECS. Required when natMode is \"none\". Gateway endpoints for S3 and DynamoDB are always created.",
     ),
+    singleAzEndpoints: toggle("Place the interface endpoints in the first AZ only: cheaper, no AZ redundancy (dev)."),
     flowLogs: z.boolean({ error: "must be true or false" }).default(true).describe("VPC flow logs to CloudWatch Logs."),
     subnets: z
       .strictObject({
@@ -74,6 +75,13 @@ export const networkSchema = z
       .describe("Explicit subnet ranges, one per AZ and tier. When absent they are computed from vpcCidr."),
   })
   .superRefine((network, ctx) => {
+    if (network.natMode === "none" && !network.interfaceEndpoints) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["interfaceEndpoints"],
+        message: 'is false while natMode is "none": workloads in the private subnets could reach neither Secrets Manager, SSM nor SQS; set interfaceEndpoints to true or natMode to "single" or "per-az"',
+      });
+    }
     if (!network.subnets || !isIpv4Network(network.vpcCidr)) return;
     const all: { path: (string | number)[]; cidr: string }[] = [];
     for (const tier of ["public", "private", "data"] as const) {
