@@ -16,7 +16,7 @@ describe("toggle matrix", () => {
 
   it("uses every value of every toggle and stays far smaller than the full product", () => {
     for (const [name, values] of Object.entries(TOGGLES)) {
-      expect([name, new Set(rows.map((row) => row[name as keyof typeof TOGGLES]))]).toEqual([name, new Set(values)]);
+      expect([name, new Set<unknown>(rows.map((row) => row[name as keyof typeof TOGGLES]))]).toEqual([name, new Set<unknown>(values)]);
     }
     const product = Object.values(TOGGLES).reduce((size, values) => size * values.length, 1);
     expect(rows.length).toBeLessThan(product / 10);
