@@ -2,13 +2,15 @@ import { App } from "cdktf";
 import { loadPlatformConfigOrExit } from "./src/config/load";
 import { BootstrapStack } from "./src/stacks/bootstrap-stack";
 import { CoreStack } from "./src/stacks/core-stack";
+import { InfraStack } from "./src/stacks/infra-stack";
 
 const { project, state, environments } = loadPlatformConfigOrExit(process.env.PLATFORM_CONFIG_DIR ?? __dirname);
 const app = new App();
 
 new BootstrapStack(app, { project, state });
 for (const environment of environments) {
-  new CoreStack(app, { project, environment });
+  const core = new CoreStack(app, { project, environment });
+  new InfraStack(app, { project, environment, core });
 }
 
 app.synth();

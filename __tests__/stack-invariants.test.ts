@@ -1,3 +1,4 @@
+import { LAYERS } from "../src/config/layers";
 import { loadPlatformConfig } from "../src/config/load";
 import { REPOSITORY_ROOT } from "./support/project";
 import { readStacks, resourcesOf, runSynth, type StackJson } from "./support/synth";
@@ -19,7 +20,8 @@ const each = (check: (name: string, stack: StackJson) => void) => () => {
 
 describe("every synthesized stack", () => {
   it("follows the naming contract: bootstrap, then <layer>-<environment> for every environment file", () => {
-    const expected = ["bootstrap", ...config.environments.map((environment) => `core-${environment.name}`)].sort();
+    const built = LAYERS.filter((layer) => layer !== "app"); // the app layer is not built yet
+    const expected = ["bootstrap", ...config.environments.flatMap((environment) => built.map((layer) => `${layer}-${environment.name}`))].sort();
     expect([...stacks.keys()]).toEqual(expected);
   });
 
@@ -87,6 +89,20 @@ describe("every synthesized stack", () => {
     for (const environment of config.environments) {
       for (const [, , body] of resourcesOf(stacks.get(`core-${environment.name}`)!).filter(([type]) => type === "aws_kms_key")) {
         expect(body.lifecycle?.prevent_destroy).toBe(environment.protectData);
+      }
+    }
+  });
+
+  it("guards every stateful resource of an environment exactly when the environment protects its data", () => {
+    const stateful = ["aws_kms_key", "aws_rds_cluster", "aws_elasticache_serverless_cache", "aws_dynamodb_table", "aws_s3_bucket", "aws_ecr_repository"];
+    for (const environment of config.environments) {
+      for (const layer of ["core", "infra"]) {
+        for (const [type, name, body] of resourcesOf(stacks.get(`${layer}-${environment.name}`)!).filter(([type]) => stateful.includes(type))) {
+          expect([environment.name, `${type}.${name}`, body.lifecycle?.prevent_destroy ?? false]).toEqual([environment.name, `${type}.${name}`, environment.protectData]);
+        }
+      }
+      for (const [, , cluster] of resourcesOf(stacks.get(`infra-${environment.name}`)!).filter(([type]) => type === "aws_rds_cluster")) {
+        expect([environment.name, cluster.deletion_protection, cluster.skip_final_snapshot]).toEqual([environment.name, environment.protectData, !environment.protectData]);
       }
     }
   });

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { LAYERS } from "../src/config/layers";
 import { projectCopy } from "./support/project";
 import { readStacks, runSynth } from "./support/synth";
 
@@ -30,6 +31,8 @@ describe("npm run synth", () => {
     const run = runSynth(configDir);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    expect([...readStacks(run.outdir).keys()]).toEqual(["bootstrap", "core-dev", "core-prod", "core-qa", "core-stage"]);
+    const environments = ["dev", "prod", "qa", "stage"];
+    const expected = ["bootstrap", ...LAYERS.filter((layer) => layer !== "app").flatMap((layer) => environments.map((environment) => `${layer}-${environment}`))];
+    expect([...readStacks(run.outdir).keys()].sort()).toEqual(expected.sort());
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadPlatformConfig } from "../../src/config/load";
 import { allPairs, pairsOf, TOGGLES, toggleMatrix, writeToggleMatrixConfig } from "../../scripts/toggle-matrix";
 import { REPOSITORY_ROOT } from "../support/project";
-import { readStacks, runSynth } from "../support/synth";
+import { readStacks, resourcesOf, runSynth } from "../support/synth";
 
 describe("toggle matrix", () => {
   const rows = toggleMatrix();
@@ -22,7 +22,7 @@ describe("toggle matrix", () => {
     expect(rows.length).toBeLessThan(product / 10);
   });
 
-  it("gives environments that validate and synthesize every layer", () => {
+  it("gives environments that validate and synthesize, each stack showing its toggles", () => {
     const configDir = join(mkdtempSync(join(tmpdir(), "platform-matrix-")), "config");
     const written = writeToggleMatrixConfig(REPOSITORY_ROOT, configDir);
     const config = loadPlatformConfig(configDir);
@@ -32,6 +32,31 @@ describe("toggle matrix", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const stacks = readStacks(run.outdir);
-    for (const { name } of written) expect([name, stacks.has(`core-${name}`)]).toEqual([name, true]);
+    for (const { name, combination: c } of written) {
+      const count = (layer: string, type: string) => resourcesOf(stacks.get(`${layer}-${name}`)!).filter(([candidate]) => candidate === type).length;
+      const interfaceEndpoints = resourcesOf(stacks.get(`infra-${name}`)!).filter(([type, , body]) => type === "aws_vpc_endpoint" && body.vpc_endpoint_type === "Interface");
+      const [, , cache] = resourcesOf(stacks.get(`infra-${name}`)!).find(([type]) => type === "aws_elasticache_serverless_cache")!;
+      expect({
+        name,
+        natGateways: count("infra", "aws_nat_gateway"),
+        subnets: count("infra", "aws_subnet"),
+        cacheEngine: cache.engine,
+        rdsProxies: count("infra", "aws_db_proxy"),
+        webAcls: count("infra", "aws_wafv2_web_acl"),
+        certificates: count("infra", "aws_acm_certificate"),
+        interfaceEndpoints: interfaceEndpoints.length,
+        kmsKeys: count("core", "aws_kms_key"),
+      }).toEqual({
+        name,
+        natGateways: { none: 0, single: 1, "per-az": c.azCount }[c.natMode],
+        subnets: 3 * c.azCount,
+        cacheEngine: c.cacheEngine,
+        rdsProxies: c.rdsProxy ? 1 : 0,
+        webAcls: c.waf ? 1 : 0,
+        certificates: c.domain ? 1 : 0,
+        interfaceEndpoints: c.interfaceEndpoints ? 3 : 0,
+        kmsKeys: c.kmsKey ? 1 : 0,
+      });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
+import { EDGE_REGION } from "../../config/aws-regions";
 import type { AccountContext } from "../account/account-context";
 import { keyPolicy } from "./key-policy";
 
@@ -16,7 +17,7 @@ export interface PlatformKeyProps {
  * The environment's customer-managed key. IAM in the account governs most use of it; the key
  * policy only adds the AWS services that encrypt on their own behalf: CloudWatch Logs for log
  * groups, CloudWatch alarms and EventBridge for publishing to encrypted topics and queues, and
- * CloudFront for reading the encrypted site bucket.
+ * CloudFront for reading the encrypted site bucket and writing its access logs.
  */
 export class PlatformKey extends Construct {
   readonly key: KmsKey;
@@ -43,6 +44,16 @@ export class PlatformKey extends Construct {
         Principal: { Service: account.servicePrincipal("cloudfront") },
         Action: ["kms:Decrypt"],
         Condition: { StringLike: { "AWS:SourceArn": `arn:${account.partition}:cloudfront::${account.accountId}:distribution/*` } },
+      },
+      {
+        // CloudFront standard logging (v2) writes access logs into a KMS-encrypted bucket as the log delivery service.
+        Sid: "LogDeliveryEncryptsCdnAccessLogs",
+        Principal: { Service: account.servicePrincipal("delivery.logs") },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Condition: {
+          StringEquals: { "aws:SourceAccount": account.accountId },
+          ArnLike: { "aws:SourceArn": `arn:${account.partition}:logs:${EDGE_REGION}:${account.accountId}:*` },
+        },
       },
     ]);
     this.key = new KmsKey(this, "key", {

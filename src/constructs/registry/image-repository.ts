@@ -1,0 +1,67 @@
+import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { Construct } from "constructs";
+import type { Naming } from "../../naming/naming";
+
+/** Untagged images (superseded pushes, failed builds) are deleted this many days after their push. */
+export const UNTAGGED_IMAGE_DAYS = 7;
+/** Tagged images beyond the newest this many are deleted: enough to roll back a month of releases. */
+export const TAGGED_IMAGES_KEPT = 30;
+
+export interface ImageRepositoryProps {
+  readonly naming: Naming;
+  /** The repository's part of the name: `api` gives `platform-dev-api`. */
+  readonly name: string;
+  /** A customer-managed key; without one ECR encrypts with S3-managed keys (AES256). */
+  readonly kmsKeyArn?: string;
+  /** Refuse `destroy` and keep the images; when false the repository is deleted with its images. */
+  readonly protectData: boolean;
+}
+
+/**
+ * The ECR repository the API image is pushed to. Tags are immutable, so a deployed tag always means
+ * the same image (and the pipeline cannot overwrite what production runs); every push is scanned
+ * for known vulnerabilities; old images expire so storage does not grow without bound.
+ */
+export class ImageRepository extends Construct {
+  readonly repository: EcrRepository;
+  readonly repositoryUrl: string;
+  readonly repositoryArn: string;
+  readonly repositoryName: string;
+
+  constructor(scope: Construct, id: string, props: ImageRepositoryProps) {
+    super(scope, id);
+    this.repository = new EcrRepository(this, "repository", {
+      name: props.naming.name(props.name),
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [
+        props.kmsKeyArn ? { encryptionType: "KMS", kmsKey: props.kmsKeyArn } : { encryptionType: "AES256" },
+      ],
+      forceDelete: !props.protectData,
+      lifecycle: { preventDestroy: props.protectData },
+    });
+    new EcrLifecyclePolicy(this, "lifecycle-policy", {
+      repository: this.repository.name,
+      policy: JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            description: `Expire untagged images ${UNTAGGED_IMAGE_DAYS} days after their push`,
+            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: UNTAGGED_IMAGE_DAYS },
+            action: { type: "expire" },
+          },
+          {
+            rulePriority: 2,
+            description: `Keep the newest ${TAGGED_IMAGES_KEPT} tagged images`,
+            selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: TAGGED_IMAGES_KEPT },
+            action: { type: "expire" },
+          },
+        ],
+      }),
+    });
+    this.repositoryUrl = this.repository.repositoryUrl;
+    this.repositoryArn = this.repository.arn;
+    this.repositoryName = this.repository.name;
+  }
+}

@@ -1,0 +1,163 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { EDGE_REGION } from "../config/aws-regions";
+import { AccountContext } from "../constructs/account/account-context";
+import { HttpApi } from "../constructs/api/http-api";
+import { AppSecrets } from "../constructs/data/app-secrets";
+import { AppTable } from "../constructs/data/app-table";
+import { AuroraPostgres } from "../constructs/data/aurora-postgres";
+import { PublishedParameters } from "../constructs/data/published-parameters";
+import { ServerlessCache } from "../constructs/data/serverless-cache";
+import { MediaBucket } from "../constructs/edge/media-bucket";
+import { SiteCertificate, SiteDnsRecords } from "../constructs/edge/site-certificate";
+import { SiteDistribution } from "../constructs/edge/site-distribution";
+import { EdgeWebAcl } from "../constructs/edge/web-acl";
+import { ScheduleGroup } from "../constructs/messaging/schedule-group";
+import { WorkQueue } from "../constructs/messaging/work-queue";
+import { Network } from "../constructs/network/network";
+import { INTERFACE_ENDPOINT_SERVICES } from "../constructs/network/vpc-endpoints";
+import { ImageRepository } from "../constructs/registry/image-repository";
+import type { CoreStack } from "./core-stack";
+import { LayerStack, type LayerStackProps } from "./layer-stack";
+
+export interface InfraStackProps extends LayerStackProps {
+  readonly core: CoreStack;
+}
+
+/**
+ * `infra-<env>`: what the workloads run on: the network, the data stores, the work queue and
+ * schedule group, the image registry, the HTTP API front door and the edge (CloudFront, WAF,
+ * certificate, DNS). The app layer attaches functions, routes and alarms to the public fields.
+ */
+export class InfraStack extends LayerStack {
+  readonly account: AccountContext;
+  readonly network: Network;
+  readonly database: AuroraPostgres;
+  readonly cache: ServerlessCache;
+  readonly table?: AppTable;
+  readonly secrets: AppSecrets;
+  readonly workQueue: WorkQueue;
+  readonly schedules: ScheduleGroup;
+  readonly images: ImageRepository;
+  readonly api: HttpApi;
+  readonly site: SiteDistribution;
+  readonly media: MediaBucket;
+  readonly parameters: PublishedParameters;
+
+  constructor(scope: Construct, props: InfraStackProps) {
+    super(scope, "infra", props);
+    const { environment, naming } = this;
+    const { kmsKeyArn } = props.core;
+    const { protectData, features, domain } = environment;
+    this.account = new AccountContext(this, "account");
+    const account = this.account;
+    new RandomProvider(this, "random");
+    // CloudFront's certificate and web ACL exist only in us-east-1.
+    const edge = new AwsProvider(this, "aws-edge", { alias: "edge", region: EDGE_REGION, defaultTags: [{ tags: naming.tags("infra") }] });
+
+    this.network = new Network(this, "network", {
+      naming,
+      account,
+      vpcCidr: environment.network.vpcCidr,
+      azCount: environment.network.azCount,
+      natMode: environment.network.natMode,
+      interfaceEndpointServices: environment.network.interfaceEndpoints ? INTERFACE_ENDPOINT_SERVICES[environment.compute.kind] : [],
+      singleAzEndpoints: environment.network.singleAzEndpoints,
+      flowLogs: environment.network.flowLogs,
+      subnetPlan: environment.subnetPlan,
+      kmsKeyArn,
+      loadBalancer: environment.compute.kind === "ecs",
+    });
+    const { network } = this;
+
+    this.database = new AuroraPostgres(this, "database", {
+      naming,
+      account,
+      settings: environment.database,
+      protectData,
+      kmsKeyArn,
+      dbSubnetGroupName: network.dbSubnetGroupName,
+      securityGroupIds: [network.securityGroups.database],
+      proxySubnetIds: network.dataSubnetIds,
+      availabilityZones: network.availabilityZones,
+    });
+    this.cache = new ServerlessCache(this, "cache", {
+      naming,
+      settings: environment.cache,
+      protectData,
+      kmsKeyArn,
+      securityGroupIds: [network.securityGroups.cache],
+      subnetIds: network.dataSubnetIds,
+    });
+    if (features.dynamodbTable) this.table = new AppTable(this, "table", { naming, protectData, kmsKeyArn });
+    this.secrets = new AppSecrets(this, "secrets", { naming, protectData, kmsKeyArn });
+
+    this.workQueue = new WorkQueue(this, "work-queue", { naming, name: "work", workerTimeoutSeconds: environment.compute.workerTimeoutSeconds, kmsKeyArn });
+    this.schedules = new ScheduleGroup(this, "schedules", { naming });
+    this.images = new ImageRepository(this, "images", { naming, name: "api", kmsKeyArn, protectData });
+
+    this.api = new HttpApi(this, "api", {
+      naming,
+      kmsKeyArn,
+      corsAllowOrigins: environment.api.corsAllowOrigins,
+      throttling: { burstLimit: environment.api.throttlingBurstLimit, rateLimit: environment.api.throttlingRateLimit },
+    });
+
+    const webAcl = features.waf ? new EdgeWebAcl(this, "waf", { naming, account, provider: edge, rateLimit: features.wafRateLimit }) : undefined;
+    const certificate = domain ? new SiteCertificate(this, "certificate", { domainName: domain.name, hostedZoneId: domain.hostedZoneId, provider: edge }) : undefined;
+    this.site = new SiteDistribution(this, "site", {
+      naming,
+      account,
+      kmsKeyArn,
+      apiDomainName: this.api.domainName,
+      protectData,
+      webAclArn: webAcl?.arn,
+      certificateArn: certificate?.certificateArn,
+      aliases: domain ? [domain.name] : undefined,
+      // Error-response rewriting would also turn the API's own 403/404 into index.html.
+      spaRouting: "viewer-request-function",
+    });
+    if (domain) {
+      new SiteDnsRecords(this, "dns", {
+        names: [domain.name],
+        hostedZoneId: domain.hostedZoneId,
+        distributionDomainName: this.site.distributionDomainName,
+        distributionHostedZoneId: this.site.hostedZoneId,
+      });
+    }
+    const siteOrigin = `https://${domain?.name ?? this.site.distributionDomainName}`;
+    this.media = new MediaBucket(this, "media", {
+      naming,
+      account,
+      kmsKeyArn,
+      protectData,
+      allowedOrigins: [siteOrigin, ...environment.api.corsAllowOrigins.filter((origin) => origin !== "*")],
+      accessLogs: this.site.logBucket,
+    });
+
+    // What the functions read at start-up: names and endpoints, never secret values.
+    this.parameters = new PublishedParameters(this, "parameters", {
+      naming,
+      account,
+      kmsKeyArn,
+      parameters: {
+        "database/endpoint": this.database.proxyEndpoint ?? this.database.endpoint,
+        "database/reader-endpoint": this.database.readerEndpoint,
+        "database/name": this.database.databaseName,
+        "database/secret-arn": this.database.masterSecretArn,
+        "cache/endpoint": this.cache.endpointAddress,
+        "queue/url": this.workQueue.queueUrl,
+        "media/bucket": this.media.bucketName,
+        "app/secret-arn": this.secrets.secretArn,
+        ...(this.table ? { "table/name": this.table.name } : {}),
+      },
+    });
+
+    new TerraformOutput(this, "site_url", { value: siteOrigin, description: "Where the site and its /api/* are served." });
+    new TerraformOutput(this, "api_endpoint", { value: this.api.apiEndpoint });
+    new TerraformOutput(this, "image_repository_url", { value: this.images.repositoryUrl, description: "Push the API image here." });
+    new TerraformOutput(this, "site_bucket", { value: this.site.siteBucketName, description: "Sync the built SPA here." });
+  }
+}
