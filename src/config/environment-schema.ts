@@ -155,23 +155,71 @@ export const cacheSchema = z.strictObject({
 
 const LAMBDA_MEMORY = { min: 128, max: 10240 };
 
+const FARGATE_CPU = [256, 512, 1024, 2048, 4096] as const;
+
+const scheduleExpression = z
+  .string({ error: 'must be an EventBridge Scheduler expression such as "rate(5 minutes)" or "cron(0 7 ? * MON-FRI *)"' })
+  .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$/, {
+    error: 'must be an EventBridge Scheduler expression such as "rate(5 minutes)" or "cron(0 7 ? * MON-FRI *)"',
+  });
+
+export const ecsSchema = z
+  .strictObject({
+    cpu: z
+      .union(FARGATE_CPU.map((value) => z.literal(value)), { error: `must be a Fargate CPU size: ${oneOf(FARGATE_CPU)}` })
+      .default(256)
+      .describe("Task CPU units."),
+    memoryMb: integer("MB", 512, 30720).default(512).describe("Task memory; Fargate allows 512-2048 MB for 256 CPU, up to 30 GB for 4096."),
+    containerPort: integer("port", 1024, 65535).default(8080).describe("The port the API container listens on."),
+    minCount: integer("tasks", 1, 100).default(1).describe("Autoscaling floor during working hours."),
+    maxCount: integer("tasks", 1, 100).default(4).describe("Autoscaling ceiling."),
+    targetCpuPercent: integer("percent", 10, 90).default(60).describe("Target-tracking CPU utilisation."),
+    offHours: z
+      .strictObject({
+        scaleDown: scheduleExpression.describe("When to scale to zero, e.g. cron(0 20 ? * MON-FRI *)."),
+        scaleUp: scheduleExpression.describe("When to scale back to minCount, e.g. cron(0 7 ? * MON-FRI *)."),
+        timezone: z.string({ error: 'must be an IANA time zone such as "Europe/Dublin"' }).regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/, { error: 'must be an IANA time zone such as "Europe/Dublin"' }).default("UTC"),
+      })
+      .optional()
+      .describe("Scale the service to zero outside working hours (document 004). Absent: always on."),
+  })
+  .superRefine((ecs, ctx) => {
+    if (ecs.minCount > ecs.maxCount) {
+      ctx.addIssue({ code: "custom", path: ["minCount"], message: `(${ecs.minCount}) is above maxCount (${ecs.maxCount}); minCount must be less than or equal to maxCount` });
+    }
+    const memoryRange: Record<number, [number, number]> = { 256: [512, 2048], 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720] };
+    const [low, high] = memoryRange[ecs.cpu];
+    if (ecs.memoryMb < low || ecs.memoryMb > high) {
+      ctx.addIssue({ code: "custom", path: ["memoryMb"], message: `(${ecs.memoryMb}) does not fit cpu ${ecs.cpu}; Fargate allows ${low}-${high} MB for it` });
+    }
+  });
+
 export const computeSchema = z.strictObject({
   kind: z
     .enum(["lambda", "ecs"], { error: 'must be "lambda" or "ecs"' })
     .default("lambda")
-    .describe('"lambda": API, worker and producer functions; "ecs": the API on ECS Fargate behind an ALB.'),
+    .describe('"lambda": API, worker and producer functions; "ecs": the API on ECS Fargate behind an ALB (worker and producer stay functions).'),
   packaging: z
     .enum(["zip", "image"], { error: 'must be "zip" or "image"' })
     .describe('"zip": bundled from this repository with a shared layer; "image": the API from the ECR repository.'),
+  image: z
+    .string({ error: 'must be an image tag such as "v1.4.2" or a digest such as "sha256:…"' })
+    .regex(/^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$/, { error: 'must be an image tag such as "v1.4.2" or a digest such as "sha256:<64 hex digits>"' })
+    .default("initial")
+    .describe("The API image in the environment's ECR repository, by tag or digest (image packaging and ECS). The backend pipeline rolls it forward."),
   apiMemoryMb: integer("MB", LAMBDA_MEMORY.min, LAMBDA_MEMORY.max).default(512).describe("API function memory."),
   apiTimeoutSeconds: integer("seconds", 1, 29)
     .default(15)
     .describe("API function timeout; API Gateway stops waiting after 30 seconds."),
-  workerMemoryMb: integer("MB", LAMBDA_MEMORY.min, LAMBDA_MEMORY.max).default(256).describe("Worker function memory."),
-  workerTimeoutSeconds: integer("seconds", 1, 900).default(60).describe("Worker function timeout."),
   apiReservedConcurrency: integer("concurrent executions", 1, 1000)
     .optional()
     .describe("Caps the API function so it cannot exhaust database connections. Unset: unreserved."),
+  workerMemoryMb: integer("MB", LAMBDA_MEMORY.min, LAMBDA_MEMORY.max).default(256).describe("Worker function memory."),
+  workerTimeoutSeconds: integer("seconds", 1, 900).default(60).describe("Worker function timeout."),
+  workerBatchSize: integer("messages", 1, 100).default(10).describe("Messages per worker invocation."),
+  workerMaxConcurrency: integer("concurrent invocations", 2, 1000).default(5).describe("Caps the SQS event source so the worker cannot exhaust database connections."),
+  producerSchedule: scheduleExpression.default("rate(15 minutes)").describe("When the scheduled producer enqueues work."),
+  ecs: ecsSchema.prefault({}).describe("ECS Fargate settings, used when kind is \"ecs\"."),
 });
 
 export const featuresSchema = z.strictObject({
