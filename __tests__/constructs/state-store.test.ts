@@ -64,7 +64,7 @@ describe("StateStore access logs", () => {
   const synthesized = Testing.synthScope((scope) => new StateStore(scope, "state", { bucketName: "platform-tfstate", lockTableName: "platform-tflock", account: new AccountContext(scope, "account") }));
 
   it("logs every access to the state bucket into a protected log bucket that S3 can deliver to", () => {
-    expect(synthesized).toHaveResourceWithProperties(S3BucketLoggingA, { target_prefix: "state/", target_bucket: expect.stringContaining("access-logs_bucket") });
+    expect(synthesized).toHaveResourceWithProperties(S3BucketLoggingA, { target_prefix: "platform-tfstate/", target_bucket: expect.stringContaining("access-logs_bucket") });
     expect(synthesized).toHaveResourceWithProperties(S3Bucket, { bucket: "platform-tfstate-logs", lifecycle: { prevent_destroy: true } });
     expect(synthesized).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
       rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],

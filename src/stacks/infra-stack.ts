@@ -18,6 +18,7 @@ import { ScheduleGroup } from "../constructs/messaging/schedule-group";
 import { WorkQueue } from "../constructs/messaging/work-queue";
 import { Network } from "../constructs/network/network";
 import { INTERFACE_ENDPOINT_SERVICES } from "../constructs/network/vpc-endpoints";
+import { AccessLogBucket } from "../constructs/storage/access-log-bucket";
 import { ImageRepository } from "../constructs/registry/image-repository";
 import type { CoreStack } from "./core-stack";
 import { LayerStack, type LayerStackProps } from "./layer-stack";
@@ -69,6 +70,7 @@ export class InfraStack extends LayerStack {
       subnetPlan: environment.subnetPlan,
       kmsKeyArn,
       loadBalancer: environment.compute.kind === "ecs",
+      appPort: environment.compute.ecs.containerPort,
     });
     const { network } = this;
 
@@ -105,6 +107,14 @@ export class InfraStack extends LayerStack {
       throttling: { burstLimit: environment.api.throttlingBurstLimit, rateLimit: environment.api.throttlingRateLimit },
     });
 
+    // S3 server access logs of every bucket of the environment land here.
+    const bucketAccessLogs = new AccessLogBucket(this, "bucket-access-logs", {
+      bucketName: naming.name("s3-access-logs", account.accountId),
+      account,
+      sourceBuckets: [`${naming.prefix}-*`],
+      preventDestroy: protectData,
+    });
+
     const webAcl = features.waf ? new EdgeWebAcl(this, "waf", { naming, account, provider: edge, rateLimit: features.wafRateLimit }) : undefined;
     const certificate = domain ? new SiteCertificate(this, "certificate", { domainName: domain.name, hostedZoneId: domain.hostedZoneId, provider: edge }) : undefined;
     this.site = new SiteDistribution(this, "site", {
@@ -118,6 +128,7 @@ export class InfraStack extends LayerStack {
       aliases: domain ? [domain.name] : undefined,
       // Error-response rewriting would also turn the API's own 403/404 into index.html.
       spaRouting: "viewer-request-function",
+      accessLogs: bucketAccessLogs,
     });
     if (domain) {
       new SiteDnsRecords(this, "dns", {
@@ -134,7 +145,7 @@ export class InfraStack extends LayerStack {
       kmsKeyArn,
       protectData,
       allowedOrigins: [siteOrigin, ...environment.api.corsAllowOrigins.filter((origin) => origin !== "*")],
-      accessLogs: this.site.logBucket,
+      accessLogs: bucketAccessLogs,
     });
 
     // What the functions read at start-up: names and endpoints, never secret values.

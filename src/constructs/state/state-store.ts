@@ -4,6 +4,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import type { AccountContext } from "../account/account-context";
 import { keyPolicy } from "../encryption/key-policy";
+import { AccessLogBucket } from "../storage/access-log-bucket";
 import { SecureBucket } from "../storage/secure-bucket";
 
 export interface StateStoreProps {
@@ -40,29 +41,17 @@ export class StateStore extends Construct {
     });
     new KmsAlias(this, "key-alias", { name: `alias/${props.bucketName}`, targetKeyId: this.kmsKey.keyId });
 
-    const accessLogs = new SecureBucket(this, "access-logs", {
+    const accessLogs = new AccessLogBucket(this, "access-logs", {
       bucketName: `${props.bucketName}${ACCESS_LOG_BUCKET_SUFFIX}`,
-      encryption: "s3-managed", // S3 server access log delivery accepts no other encryption
-      expireObjectsAfterDays: 365,
+      account,
+      sourceBuckets: [props.bucketName],
       preventDestroy: true,
-      policyStatements: [
-        {
-          sid: "S3DeliversAccessLogsOfTheStateBucket",
-          principals: [{ type: "Service", identifiers: [account.servicePrincipal("logging.s3")] }],
-          actions: ["s3:PutObject"],
-          resources: [`arn:${account.partition}:s3:::${props.bucketName}${ACCESS_LOG_BUCKET_SUFFIX}/state/*`],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${account.partition}:s3:::${props.bucketName}`] },
-          ],
-        },
-      ],
     });
 
     this.bucket = new SecureBucket(this, "bucket", {
       bucketName: props.bucketName,
       encryption: { kmsKeyArn: this.kmsKey.arn },
-      accessLogs: { bucket: accessLogs, prefix: "state/" },
+      accessLogs: { bucket: accessLogs, prefix: `${props.bucketName}/` },
       noncurrentVersionDays: 90,
       keepNoncurrentVersions: 10,
       preventDestroy: true,
