@@ -4,6 +4,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
+import { type Grantee, grant, sid } from "../iam/grants";
 
 export interface AppSecretsProps {
   readonly naming: Naming;
@@ -27,6 +28,8 @@ export class AppSecrets extends Construct {
   /** `<project>-<env>/app`, inside the `secret:<project>-<env>/*` scope of the workload boundary. */
   readonly secretName: string;
   readonly secretArn: string;
+  /** The key the secret is encrypted with; absent with `aws/secretsmanager`. */
+  readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: AppSecretsProps) {
     super(scope, id);
@@ -55,5 +58,15 @@ export class AppSecrets extends Construct {
     });
     this.secretName = this.secret.name;
     this.secretArn = this.secret.arn;
+    this.kmsKeyArn = kmsKeyArn;
+  }
+
+  /** Read the secret's value at run time (not list, not write). */
+  grantRead(grantee: Grantee): void {
+    grant(
+      grantee,
+      { sid: sid("read", this.node.id), actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [this.secretArn] },
+      { keyArn: this.kmsKeyArn, service: "secretsmanager" },
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
+import { type Grantee, grant, sid } from "../iam/grants";
 
 export interface AppTableProps {
   readonly naming: Naming;
@@ -21,6 +22,8 @@ export class AppTable extends Construct {
   readonly table: DynamodbTable;
   readonly name: string;
   readonly arn: string;
+  /** The key the table is encrypted with; absent with the AWS-owned key. */
+  readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: AppTableProps) {
     super(scope, id);
@@ -43,5 +46,30 @@ export class AppTable extends Construct {
     });
     this.name = this.table.name;
     this.arn = this.table.arn;
+    this.kmsKeyArn = kmsKeyArn;
+  }
+
+  /** Item reads and writes on the table and its indexes; no table management, no streams. */
+  grantReadWrite(grantee: Grantee): void {
+    grant(
+      grantee,
+      {
+        sid: sid("read-write", this.node.id),
+        actions: [
+          "dynamodb:GetItem",
+          "dynamodb:BatchGetItem",
+          "dynamodb:Query",
+          "dynamodb:Scan",
+          "dynamodb:ConditionCheckItem",
+          "dynamodb:PutItem",
+          "dynamodb:UpdateItem",
+          "dynamodb:DeleteItem",
+          "dynamodb:BatchWriteItem",
+          "dynamodb:DescribeTable",
+        ],
+        resources: [this.arn, `${this.arn}/index/*`],
+      },
+      { keyArn: this.kmsKeyArn, service: "dynamodb", write: true },
+    );
   }
 }

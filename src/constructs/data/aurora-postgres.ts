@@ -9,9 +9,11 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
+import { type Grantee, grant, sid } from "../iam/grants";
 
 /** The `database` block of an environment file (see `databaseSchema`). */
 export interface AuroraPostgresSettings {
@@ -95,11 +97,14 @@ export class AuroraPostgres extends Construct {
   /** Present with `settings.rdsProxy`: connect here instead of `endpoint`. */
   readonly proxyEndpoint?: string;
   readonly proxyArn?: string;
+  /** The key of storage and the master secret; absent with AWS-managed keys. */
+  readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
     const { naming, account, settings, protectData, kmsKeyArn } = props;
     validate(settings);
+    this.kmsKeyArn = kmsKeyArn;
     const identifier = naming.name("db");
     this.databaseName = props.databaseName ?? "app";
 
@@ -213,6 +218,32 @@ export class AuroraPostgres extends Construct {
       this.proxyEndpoint = proxy.endpoint;
       this.proxyArn = proxy.arn;
     }
+  }
+
+  /** Read the RDS-managed master user secret (`{"username", "password"}`), e.g. for migrations. */
+  grantReadMasterSecret(grantee: Grantee): void {
+    grant(
+      grantee,
+      { sid: sid("read", this.node.id, "master-secret"), actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [this.masterSecretArn] },
+      { keyArn: this.kmsKeyArn, service: "secretsmanager" },
+    );
+  }
+
+  /**
+   * Log in as `dbUser` with an IAM authentication token, directly and, with `settings.rdsProxy`,
+   * through the proxy (whose token names the proxy: `dbuser:prx-<id>/<user>`). The user must exist
+   * in the database with `GRANT rds_iam TO <user>`.
+   */
+  grantConnect(grantee: Grantee, dbUser: string): void {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(dbUser)) throw new Error(`AuroraPostgres.grantConnect: "${dbUser}" is not a plain PostgreSQL user name`);
+    // arn:<partition>:rds:<region>:<account>:cluster:<name> -> arn:<partition>:rds-db:<region>:<account>:dbuser:
+    const dbUserArnPrefix = (arn: string, kind: string) => Fn.replace(arn, `/^arn:([^:]+):rds:([^:]+):([^:]+):${kind}:.*$/`, "arn:$1:rds-db:$2:$3:dbuser:");
+    const resources = [`${dbUserArnPrefix(this.clusterArn, "cluster")}${this.clusterResourceId}/${dbUser}`];
+    if (this.proxyArn) {
+      // A proxy's resource id is the last part of its ARN (`...:db-proxy:prx-0123abcd`).
+      resources.push(Fn.replace(this.proxyArn, "/^arn:([^:]+):rds:([^:]+):([^:]+):db-proxy:(.+)$/", `arn:$1:rds-db:$2:$3:dbuser:$4/${dbUser}`));
+    }
+    grant(grantee, { sid: sid("connect", this.node.id, "as", dbUser), actions: ["rds-db:connect"], resources });
   }
 
   private createProxy(props: AuroraPostgresProps, identifier: string): DbProxy {

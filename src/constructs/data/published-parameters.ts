@@ -2,6 +2,7 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
+import { type Grantee, grant, sid } from "../iam/grants";
 
 export interface PublishedParametersProps {
   readonly naming: Naming;
@@ -33,11 +34,14 @@ export class PublishedParameters extends Construct {
   readonly parameterNames: Record<string, string> = {};
   /** Every parameter of the environment, for IAM: `arn:<partition>:ssm:<region>:<account>:parameter/<project>/<env>/*`. */
   readonly pathPrefix: string;
+  /** The key the parameters are encrypted with; absent with `aws/ssm`. */
+  readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: PublishedParametersProps) {
     super(scope, id);
     const { naming, account } = props;
     this.pathPrefix = account.arn("ssm", `parameter${naming.path()}/*`);
+    this.kmsKeyArn = props.kmsKeyArn;
     for (const [relative, value] of Object.entries(props.parameters)) {
       if (!RELATIVE_NAME.test(relative)) {
         throw new Error(`PublishedParameters: "${relative}" must be segments of letters, digits, "_", "." or "-" (starting with a letter or digit) joined by "/", such as "database/endpoint"`);
@@ -54,5 +58,21 @@ export class PublishedParameters extends Construct {
       this.parameterArns[relative] = parameter.arn;
       this.parameterNames[relative] = name;
     }
+  }
+
+  /**
+   * Read every parameter of the environment, one by one or by path (`GetParametersByPath` is
+   * authorized on the path itself, hence the prefix without `/*` as well).
+   */
+  grantRead(grantee: Grantee): void {
+    grant(
+      grantee,
+      {
+        sid: sid("read", this.node.id),
+        actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+        resources: [this.pathPrefix.replace(/\/\*$/, ""), this.pathPrefix],
+      },
+      { keyArn: this.kmsKeyArn, service: "ssm" },
+    );
   }
 }

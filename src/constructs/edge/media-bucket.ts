@@ -2,6 +2,7 @@ import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cor
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
+import { type Grantee, grant, sid } from "../iam/grants";
 import { SecureBucket } from "../storage/secure-bucket";
 
 export interface MediaBucketProps {
@@ -27,6 +28,8 @@ export class MediaBucket extends Construct {
   readonly bucket: SecureBucket;
   readonly bucketName: string;
   readonly bucketArn: string;
+  /** The key objects are encrypted with; absent with S3-managed keys. */
+  readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: MediaBucketProps) {
     super(scope, id);
@@ -54,5 +57,16 @@ export class MediaBucket extends Construct {
     }
     this.bucketName = this.bucket.name;
     this.bucketArn = this.bucket.arn;
+    this.kmsKeyArn = props.kmsKeyArn;
+  }
+
+  /**
+   * Read, write and delete objects and list the bucket, including through the pre-signed URLs the
+   * grantee hands to browsers (they act with the signer's permissions).
+   */
+  grantReadWrite(grantee: Grantee): void {
+    const statementSid = sid("read-write", this.node.id);
+    grant(grantee, { sid: `${statementSid}Objects`, actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [`${this.bucketArn}/*`] }, { keyArn: this.kmsKeyArn, service: "s3", write: true });
+    grant(grantee, { sid: `${statementSid}List`, actions: ["s3:ListBucket"], resources: [this.bucketArn] });
   }
 }

@@ -2,6 +2,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
+import { type Grantee, grant, sid } from "../iam/grants";
 
 /** SQS refuses a visibility timeout above 12 hours. */
 const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
@@ -38,6 +39,8 @@ export class WorkQueue extends Construct {
   readonly deadLetterQueueArn: string;
   readonly deadLetterQueueName: string;
   readonly deadLetterQueueUrl: string;
+  /** The key both queues are encrypted with; absent with SSE-SQS. */
+  readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
@@ -79,5 +82,24 @@ export class WorkQueue extends Construct {
     this.deadLetterQueueArn = this.deadLetterQueue.arn;
     this.deadLetterQueueName = this.deadLetterQueue.name;
     this.deadLetterQueueUrl = this.deadLetterQueue.url;
+    this.kmsKeyArn = props.kmsKeyArn;
+  }
+
+  /** What an SQS event source polls with: receive, delete, extend visibility, read attributes. */
+  grantConsume(grantee: Grantee): void {
+    grant(
+      grantee,
+      {
+        sid: sid("consume", this.node.id),
+        actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+        resources: [this.queueArn],
+      },
+      { keyArn: this.kmsKeyArn, service: "sqs" },
+    );
+  }
+
+  /** Enqueue work (a producer). Sending to a KMS-encrypted queue needs a data key too. */
+  grantSend(grantee: Grantee): void {
+    grant(grantee, { sid: sid("send", this.node.id), actions: ["sqs:SendMessage"], resources: [this.queueArn] }, { keyArn: this.kmsKeyArn, service: "sqs", write: true });
   }
 }
