@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import { loadPlatformConfigOrExit } from "./src/config/load";
+import { AppStack } from "./src/stacks/app-stack";
 import { BootstrapStack } from "./src/stacks/bootstrap-stack";
 import { CoreStack } from "./src/stacks/core-stack";
 import { InfraStack } from "./src/stacks/infra-stack";
@@ -10,7 +11,8 @@ const app = new App();
 new BootstrapStack(app, { project, state });
 for (const environment of environments) {
   const core = new CoreStack(app, { project, environment });
-  new InfraStack(app, { project, environment, core });
+  const infra = new InfraStack(app, { project, environment, core });
+  new AppStack(app, { project, environment, core, infra });
 }
 
 app.synth();

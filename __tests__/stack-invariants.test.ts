@@ -20,8 +20,7 @@ const each = (check: (name: string, stack: StackJson) => void) => () => {
 
 describe("every synthesized stack", () => {
   it("follows the naming contract: bootstrap, then <layer>-<environment> for every environment file", () => {
-    const built = LAYERS.filter((layer) => layer !== "app"); // the app layer is not built yet
-    const expected = ["bootstrap", ...config.environments.flatMap((environment) => built.map((layer) => `${layer}-${environment.name}`))].sort();
+    const expected = ["bootstrap", ...config.environments.flatMap((environment) => LAYERS.map((layer) => `${layer}-${environment.name}`))].sort();
     expect([...stacks.keys()]).toEqual(expected);
   });
 
@@ -96,7 +95,7 @@ describe("every synthesized stack", () => {
   it("guards every stateful resource of an environment exactly when the environment protects its data", () => {
     const stateful = ["aws_kms_key", "aws_rds_cluster", "aws_elasticache_serverless_cache", "aws_dynamodb_table", "aws_s3_bucket", "aws_ecr_repository"];
     for (const environment of config.environments) {
-      for (const layer of ["core", "infra"]) {
+      for (const layer of LAYERS) {
         for (const [type, name, body] of resourcesOf(stacks.get(`${layer}-${environment.name}`)!).filter(([type]) => stateful.includes(type))) {
           expect([environment.name, `${type}.${name}`, body.lifecycle?.prevent_destroy ?? false]).toEqual([environment.name, `${type}.${name}`, environment.protectData]);
         }

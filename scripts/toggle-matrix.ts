@@ -15,6 +15,7 @@ export const TOGGLES = {
   domain: [false, true],
   interfaceEndpoints: [false, true],
   kmsKey: [true, false],
+  compute: ["lambda-zip", "lambda-image", "ecs"],
 } as const;
 
 export type ToggleName = keyof typeof TOGGLES;
@@ -90,6 +91,8 @@ export function environmentFor(combination: Combination, base: Json, name: strin
   // RDS Proxy cannot front a database that pauses at 0 ACU; config validation refuses that pair.
   environment.database = { ...environment.database, rdsProxy: combination.rdsProxy, minCapacity: combination.rdsProxy ? 0.5 : 0 };
   environment.features = { ...environment.features, waf: combination.waf, kmsKey: combination.kmsKey };
+  const [kind, packaging] = combination.compute === "ecs" ? ["ecs", "image"] : combination.compute.split("-");
+  environment.compute = { ...environment.compute, kind, packaging };
   if (combination.domain) environment.domain = { name: `${name}.example.com`, hostedZoneId: "Z0123456789ABCDEFGHIJ" };
   else delete environment.domain;
   return environment;

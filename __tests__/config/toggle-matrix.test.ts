@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlatformConfig } from "../../src/config/load";
 import { allPairs, pairsOf, TOGGLES, toggleMatrix, writeToggleMatrixConfig } from "../../scripts/toggle-matrix";
+import { INTERFACE_ENDPOINT_SERVICES } from "../../src/constructs/network/vpc-endpoints";
 import { REPOSITORY_ROOT } from "../support/project";
 import { readStacks, resourcesOf, runSynth } from "../support/synth";
 
@@ -46,6 +47,8 @@ describe("toggle matrix", () => {
         certificates: count("infra", "aws_acm_certificate"),
         interfaceEndpoints: interfaceEndpoints.length,
         kmsKeys: count("core", "aws_kms_key"),
+        functions: count("app", "aws_lambda_function"),
+        services: count("app", "aws_ecs_service"),
       }).toEqual({
         name,
         natGateways: { none: 0, single: 1, "per-az": c.azCount }[c.natMode],
@@ -54,8 +57,10 @@ describe("toggle matrix", () => {
         rdsProxies: c.rdsProxy ? 1 : 0,
         webAcls: c.waf ? 1 : 0,
         certificates: c.domain ? 1 : 0,
-        interfaceEndpoints: c.interfaceEndpoints ? 3 : 0,
+        interfaceEndpoints: c.interfaceEndpoints ? INTERFACE_ENDPOINT_SERVICES[c.compute === "ecs" ? "ecs" : "lambda"].length : 0,
         kmsKeys: c.kmsKey ? 1 : 0,
+        functions: c.compute === "ecs" ? 2 : 3,
+        services: c.compute === "ecs" ? 1 : 0,
       });
     }
   });

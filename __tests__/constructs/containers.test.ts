@@ -7,7 +7,6 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
-import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { TerraformVariable, Testing } from "cdktf";
@@ -18,7 +17,6 @@ import { secretArnOf } from "../../src/constructs/containers/task-roles";
 import { Naming } from "../../src/naming/naming";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/abc";
-const CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
 const BOUNDARY = "arn:aws:iam::123456789012:policy/platform-dev-workload-boundary";
 const APP_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:platform/dev/app-AbCdEf";
 const DB_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-1-XyZ123";
@@ -33,7 +31,7 @@ function synth(overrides: Overrides = {}): string {
       naming: new Naming("platform", "dev"),
       account: new AccountContext(scope, "account"),
       protectData: false,
-      network: { vpcId: "vpc-1", publicSubnetIds: ["subnet-p1", "subnet-p2"], privateSubnetIds: ["subnet-a", "subnet-b"], appSecurityGroupId: "sg-app", loadBalancerSecurityGroupId: "sg-lb" },
+      network: { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], appSecurityGroupId: "sg-app", loadBalancerSecurityGroupId: "sg-lb" },
       imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-dev-api:v1",
       settings: { cpu: 512, memoryMb: 1024, containerPort: 8080, minCount: 1, maxCount: 4, targetCpuPercent: 60, ...settings },
       environment: { PLATFORM_PARAMETERS_PATH: "/platform/dev" },
@@ -163,12 +161,12 @@ describe("ContainerService", () => {
     expect(policies[0].role).toContain("api_roles_execution-role");
   });
 
-  it("puts an internet-facing ALB in the public subnets that drops invalid headers and logs access", () => {
+  it("puts an internal ALB in the private subnets that drops invalid headers and logs access", () => {
     expect(plain).toHaveResourceWithProperties(Lb, {
       name: "platform-dev-api",
-      internal: false,
+      internal: true,
       load_balancer_type: "application",
-      subnets: ["subnet-p1", "subnet-p2"],
+      subnets: ["subnet-a", "subnet-b"],
       security_groups: ["sg-lb"],
       drop_invalid_header_fields: true,
       enable_deletion_protection: false,
@@ -192,24 +190,7 @@ describe("ContainerService", () => {
     expect(resources(synth({ protectData: true }), "aws_s3_bucket")[0]).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
   });
 
-  it("redirects HTTP to HTTPS with TLS 1.2+ when there is a certificate", () => {
-    const withCertificate = synth({ certificateArn: CERTIFICATE });
-    expect(withCertificate).toHaveResourceWithProperties(LbListener, {
-      port: 80,
-      protocol: "HTTP",
-      default_action: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }],
-    });
-    expect(withCertificate).toHaveResourceWithProperties(LbListener, {
-      port: 443,
-      protocol: "HTTPS",
-      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-      certificate_arn: CERTIFICATE,
-      default_action: [{ type: "forward", target_group_arn: expect.stringContaining("aws_lb_target_group.") }],
-    });
-    expect(resources(withCertificate, "aws_ecs_service")[0].depends_on).toHaveLength(2);
-  });
-
-  it("forwards plain HTTP to the tasks when there is no certificate, and opens no 443 listener", () => {
+  it("forwards HTTP on port 80 to the tasks, the one listener the API's VPC link targets", () => {
     const listeners = resources(plain, "aws_lb_listener");
     expect(listeners).toHaveLength(1);
     expect(listeners[0]).toMatchObject({ port: 80, protocol: "HTTP", default_action: [{ type: "forward", target_group_arn: expect.stringContaining("aws_lb_target_group.") }] });

@@ -330,16 +330,18 @@ describe("Network: security groups", () => {
     for (const rule of egress) expect(rule.ip_protocol).toBe("tcp");
   });
 
-  it("opens nothing to the internet but the load balancer's HTTP and HTTPS", () => {
+  it("opens no ingress to the internet at all: the load balancer admits only the API's VPC link", () => {
     const synthesized = everything();
-    const loadBalancer = ref("aws_security_group", groupKey(synthesized, "load-balancer"));
     const open = synthesized
       .resources("aws_vpc_security_group_ingress_rule")
       .map(([, rule]) => rule)
       .filter((rule) => rule.cidr_ipv4 === "0.0.0.0/0" || rule.cidr_ipv6 === "::/0");
-    expect(open).toHaveLength(4);
-    for (const rule of open) expect(rule.security_group_id).toBe(loadBalancer);
-    expect(open.map((rule) => `${rule.cidr_ipv4 ?? rule.cidr_ipv6} ${rule.from_port}-${rule.to_port}`).sort()).toEqual(["0.0.0.0/0 443-443", "0.0.0.0/0 80-80", "::/0 443-443", "::/0 80-80"]);
+    expect(open).toEqual([]);
+    const link = ref("aws_security_group", groupKey(synthesized, "api-link"));
+    expect(rulesOf(synthesized, "ingress", "load-balancer")).toEqual([expect.objectContaining({ from_port: 80, to_port: 80, referenced_security_group_id: link })]);
+    expect(rulesOf(synthesized, "egress", "api-link")).toEqual([
+      expect.objectContaining({ from_port: 80, to_port: 80, referenced_security_group_id: ref("aws_security_group", groupKey(synthesized, "load-balancer")) }),
+    ]);
   });
 
   it("forwards from the load balancer to the app's port only", () => {

@@ -2,12 +2,13 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Testing } from "cdktf";
 import { ImageRepository } from "../../src/constructs/registry/image-repository";
 import { Naming } from "../../src/naming/naming";
+import { AccountContext } from "../../src/constructs/account/account-context";
 
 const naming = new Naming("platform", "dev");
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/abc";
 
 function synth(props: { kmsKeyArn?: string; protectData: boolean }): string {
-  return Testing.synthScope((scope) => new ImageRepository(scope, "images", { naming, name: "api", ...props }));
+  return Testing.synthScope((scope) => new ImageRepository(scope, "images", { naming, account: new AccountContext(scope, "account"), name: "api", ...props }));
 }
 
 describe("ImageRepository", () => {
@@ -35,5 +36,16 @@ describe("ImageRepository", () => {
   it("refuses destroy where data is protected and deletes with its images where it is not", () => {
     expect(synth({ protectData: true })).toHaveResourceWithProperties(EcrRepository, { force_delete: false, lifecycle: { prevent_destroy: true } });
     expect(synth({ protectData: false })).toHaveResourceWithProperties(EcrRepository, { force_delete: true, lifecycle: { prevent_destroy: false } });
+  });
+
+  it("lets the Lambda service pull images only for this environment's functions", () => {
+    const policy = JSON.parse(Object.values<any>(JSON.parse(synth({ protectData: false })).resource.aws_ecr_repository_policy)[0].policy);
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: expect.stringMatching(/^lambda\./) },
+        Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        Condition: { StringEquals: { "aws:SourceAccount": expect.any(String) }, ArnLike: { "aws:SourceArn": expect.stringMatching(/:function:platform-dev-\*$/) } },
+      }),
+    ]);
   });
 });

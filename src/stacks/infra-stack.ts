@@ -46,6 +46,8 @@ export class InfraStack extends LayerStack {
   readonly site: SiteDistribution;
   readonly media: MediaBucket;
   readonly parameters: PublishedParameters;
+  /** Where S3 server access logs of the environment's buckets go. */
+  readonly bucketAccessLogs: AccessLogBucket;
 
   constructor(scope: Construct, props: InfraStackProps) {
     super(scope, "infra", props);
@@ -98,7 +100,7 @@ export class InfraStack extends LayerStack {
 
     this.workQueue = new WorkQueue(this, "work-queue", { naming, name: "work", workerTimeoutSeconds: environment.compute.workerTimeoutSeconds, kmsKeyArn });
     this.schedules = new ScheduleGroup(this, "schedules", { naming });
-    this.images = new ImageRepository(this, "images", { naming, name: "api", kmsKeyArn, protectData });
+    this.images = new ImageRepository(this, "images", { naming, account, name: "api", kmsKeyArn, protectData });
 
     this.api = new HttpApi(this, "api", {
       naming,
@@ -108,12 +110,12 @@ export class InfraStack extends LayerStack {
     });
 
     // S3 server access logs of every bucket of the environment land here.
-    const bucketAccessLogs = new AccessLogBucket(this, "bucket-access-logs", {
+    const bucketAccessLogs = (this.bucketAccessLogs = new AccessLogBucket(this, "bucket-access-logs", {
       bucketName: naming.name("s3-access-logs", account.accountId),
       account,
       sourceBuckets: [`${naming.prefix}-*`],
       preventDestroy: protectData,
-    });
+    }));
 
     const webAcl = features.waf ? new EdgeWebAcl(this, "waf", { naming, account, provider: edge, rateLimit: features.wafRateLimit }) : undefined;
     const certificate = domain ? new SiteCertificate(this, "certificate", { domainName: domain.name, hostedZoneId: domain.hostedZoneId, provider: edge }) : undefined;

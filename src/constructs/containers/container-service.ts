@@ -37,13 +37,11 @@ export interface ContainerServiceSettings {
 
 export interface ContainerServiceNetwork {
   readonly vpcId: string;
-  /** The load balancer's subnets. */
-  readonly publicSubnetIds: string[];
-  /** The tasks' subnets; they get no public address. */
+  /** The tasks' and the internal load balancer's subnets; nothing here gets a public address. */
   readonly privateSubnetIds: string[];
   /** The tasks' group: in from the load balancer on the container port, out to the data tier and HTTPS. */
   readonly appSecurityGroupId: string;
-  /** The load balancer's group: 80/443 in, the container port out to the app group. */
+  /** The load balancer's group: 80 in from the API's VPC link, the container port out to the app group. */
   readonly loadBalancerSecurityGroupId: string;
 }
 
@@ -70,12 +68,6 @@ export interface ContainerServiceProps {
   readonly secrets: Record<string, string>;
   /** Permissions boundary of the execution and task roles. */
   readonly boundaryArn: string;
-  /**
-   * A regional ACM certificate for the HTTPS listener, issued in the environment's region (the infra
-   * layer's certificate is in us-east-1 for CloudFront and cannot be used). Default: none, plain HTTP
-   * on port 80.
-   */
-  readonly certificateArn?: string;
   /** Where S3 server access logs of the load balancer's log bucket go. Default: not logged. */
   readonly bucketAccessLogs?: SecureBucket;
   /** Seconds the service ignores failing load balancer health checks of a new task. Default 60. */
@@ -113,6 +105,8 @@ export class ContainerService extends Construct {
   /** `app/<name>/<id>`: the `LoadBalancer` dimension of CloudWatch metrics. */
   readonly loadBalancerArnSuffix: string;
   readonly loadBalancerDnsName: string;
+  /** The port-80 listener: the target of the HTTP API's VPC link integration. */
+  readonly listenerArn: string;
   /** The load balancer's hosted zone, for Route53 alias records. */
   readonly loadBalancerZoneId: string;
   readonly targetGroupArn: string;
@@ -190,10 +184,9 @@ export class ContainerService extends Construct {
       naming,
       account,
       vpcId: network.vpcId,
-      publicSubnetIds: network.publicSubnetIds,
+      subnetIds: network.privateSubnetIds,
       securityGroupId: network.loadBalancerSecurityGroupId,
       targetPort: settings.containerPort,
-      certificateArn: props.certificateArn,
       protectData: props.protectData,
       bucketAccessLogs: props.bucketAccessLogs,
     });
@@ -222,7 +215,7 @@ export class ContainerService extends Construct {
       propagateTags: "SERVICE",
       lifecycle: { ignoreChanges: ["desired_count"] },
       // ECS refuses a target group that no listener uses yet.
-      dependsOn: [this.loadBalancer.httpListener, ...(this.loadBalancer.httpsListener ? [this.loadBalancer.httpsListener] : [])],
+      dependsOn: [this.loadBalancer.httpListener],
     });
 
     this.scaling = new ServiceScaling(this, "scaling", {
@@ -240,6 +233,7 @@ export class ContainerService extends Construct {
     this.loadBalancerArn = this.loadBalancer.loadBalancerArn;
     this.loadBalancerArnSuffix = this.loadBalancer.loadBalancerArnSuffix;
     this.loadBalancerDnsName = this.loadBalancer.dnsName;
+    this.listenerArn = this.loadBalancer.httpListener.arn;
     this.loadBalancerZoneId = this.loadBalancer.zoneId;
     this.targetGroupArn = this.loadBalancer.targetGroupArn;
     this.targetGroupArnSuffix = this.loadBalancer.targetGroupArnSuffix;

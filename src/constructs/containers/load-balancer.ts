@@ -8,7 +8,6 @@ import type { AccountContext } from "../account/account-context";
 import { SecureBucket } from "../storage/secure-bucket";
 
 /** TLS 1.3 and 1.2 only, forward-secret ciphers: the policy AWS recommends for new listeners. */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /** The path the target group probes; the API answers it with 200 without touching the database. */
 export const HEALTH_CHECK_PATH = "/health";
@@ -54,18 +53,12 @@ export interface ApiLoadBalancerProps {
   readonly naming: Naming;
   readonly account: AccountContext;
   readonly vpcId: string;
-  /** The load balancer's nodes live here (one per AZ). */
-  readonly publicSubnetIds: string[];
-  /** 80 and 443 from anywhere, out to the tasks on `targetPort` (the network layer's load-balancer group). */
+  /** The load balancer's nodes live here (one per AZ): the private subnets. */
+  readonly subnetIds: string[];
+  /** HTTP from the API's VPC link only, out to the tasks on `targetPort` (the network layer's load-balancer group). */
   readonly securityGroupId: string;
   /** The port the tasks listen on; the target group forwards and health-checks there. */
   readonly targetPort: number;
-  /**
-   * A regional ACM certificate (in the load balancer's region) for the HTTPS listener. The infra
-   * layer's site certificate lives in us-east-1 for CloudFront and cannot be attached here.
-   * Default: none, and the load balancer serves plain HTTP on port 80 only.
-   */
-  readonly certificateArn?: string;
   /** Deletion protection on the load balancer and `prevent_destroy` on its log bucket. */
   readonly protectData: boolean;
   /** Days access logs are kept. Default 90. */
@@ -77,22 +70,18 @@ export interface ApiLoadBalancerProps {
 }
 
 /**
- * The internet-facing Application Load Balancer in front of the API's tasks: public subnets, the
- * load-balancer security group, malformed headers dropped, access logs to a bucket of its own, and
- * an IP target group (Fargate tasks have no instances) health-checked on `/health`.
- *
- * With a certificate, port 80 only redirects to HTTPS on 443 (TLS 1.2+). Without one there is
- * nothing to terminate TLS with, so port 80 forwards plain HTTP to the tasks: acceptable behind
- * CloudFront or for a first deployment, not for browsers calling the load balancer directly.
+ * The internal Application Load Balancer in front of the API's tasks: private subnets, reached only
+ * by the HTTP API through its VPC link (so CloudFront, WAF and the API's throttling always stand in
+ * front of it), malformed headers dropped, access logs to a bucket of its own, and an IP target
+ * group (Fargate tasks have no instances) health-checked on `/health`. TLS ends at CloudFront and
+ * API Gateway; the VPC link's hop to the load balancer stays inside the VPC, over HTTP on port 80.
  */
 export class ApiLoadBalancer extends Construct {
   readonly loadBalancer: Lb;
   readonly targetGroup: LbTargetGroup;
   readonly logBucket: SecureBucket;
-  /** Port 80: the redirect to HTTPS, or the forward to the tasks when there is no certificate. */
+  /** Port 80, forwarding to the tasks: what the VPC link integration targets. */
   readonly httpListener: LbListener;
-  /** Port 443; only with a certificate. */
-  readonly httpsListener?: LbListener;
   readonly loadBalancerArn: string;
   /** `app/<name>/<id>`: the `LoadBalancer` dimension of CloudWatch metrics. */
   readonly loadBalancerArnSuffix: string;
@@ -140,9 +129,9 @@ export class ApiLoadBalancer extends Construct {
 
     this.loadBalancer = new Lb(this, "load-balancer", {
       name: naming.name("api"),
-      internal: false,
+      internal: true,
       loadBalancerType: "application",
-      subnets: props.publicSubnetIds,
+      subnets: props.subnetIds,
       securityGroups: [props.securityGroupId],
       // Requests with header names that are not valid HTTP are dropped, not passed to the app
       // (request smuggling, CKV_AWS_131).
@@ -180,25 +169,11 @@ export class ApiLoadBalancer extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
-    if (props.certificateArn) {
-      this.httpsListener = new LbListener(this, "https", {
-        loadBalancerArn: this.loadBalancer.arn,
-        port: 443,
-        protocol: "HTTPS",
-        sslPolicy: TLS_POLICY,
-        certificateArn: props.certificateArn,
-        defaultAction: forward,
-      });
-    }
     this.httpListener = new LbListener(this, "http", {
       loadBalancerArn: this.loadBalancer.arn,
       port: 80,
       protocol: "HTTP",
-      defaultAction: props.certificateArn
-        ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]
-        : // No certificate, nothing to redirect to: plain HTTP to the tasks (see the class comment).
-          forward,
+      defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
     });
 
     this.loadBalancerArn = this.loadBalancer.arn;

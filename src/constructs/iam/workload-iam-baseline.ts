@@ -42,6 +42,8 @@ export class WorkloadIamBaseline extends Construct {
             named("dynamodb", `table/${prefix}-*`),
             named("logs", `log-group:/aws/*/${prefix}-*`),
             named("logs", `log-group:${naming.path()}/*`),
+            // GetParametersByPath on the environment's root is authorized on the path itself.
+            named("ssm", `parameter${naming.path()}`),
             named("ssm", `parameter${naming.path()}/*`),
             named("secretsmanager", `secret:${prefix}/*`),
             named("secretsmanager", "secret:rds!*"),

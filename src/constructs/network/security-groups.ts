@@ -25,8 +25,10 @@ export interface SecurityGroupIds {
   readonly database: string;
   /** The ElastiCache serverless cache. */
   readonly cache: string;
-  /** The application load balancer; only with `loadBalancer`. */
+  /** The internal application load balancer; only with `loadBalancer`. */
   readonly loadBalancer?: string;
+  /** The API's VPC link, the load balancer's only client; only with `loadBalancer`. */
+  readonly apiLink?: string;
   /** The interface VPC endpoints; only with interface endpoints. */
   readonly endpoints?: string;
 }
@@ -47,6 +49,7 @@ export class NetworkSecurityGroups extends Construct {
   readonly database: SecurityGroup;
   readonly cache: SecurityGroup;
   readonly loadBalancer?: SecurityGroup;
+  readonly apiLink?: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: NetworkSecurityGroupsProps) {
     super(scope, id);
@@ -88,13 +91,14 @@ export class NetworkSecurityGroups extends Construct {
     rule("ingress", this.cache, "app", { description: "Valkey/Redis from the app", port: CACHE_PORT, peer: this.app });
 
     if (props.loadBalancer) {
-      const lb = group("load-balancer", `Internet-facing load balancer of ${naming.prefix}: HTTP and HTTPS from anywhere`);
+      // The load balancer is internal: its only client is the HTTP API's VPC link, so CloudFront,
+      // WAF and the API's throttling stay in front of it and nothing on the internet reaches it.
+      const lb = group("load-balancer", `Internal load balancer of ${naming.prefix}: HTTP from the API's VPC link only`);
+      const link = group("api-link", `VPC link of ${naming.prefix}'s HTTP API to the internal load balancer`);
       this.loadBalancer = lb;
-      // Port 80 exists only so the listener can redirect to HTTPS.
-      rule("ingress", lb, "http-ipv4", { description: "HTTP from the internet (redirected to HTTPS)", port: 80, cidrIpv4: "0.0.0.0/0" });
-      rule("ingress", lb, "http-ipv6", { description: "HTTP from the internet over IPv6 (redirected to HTTPS)", port: 80, cidrIpv6: "::/0" });
-      rule("ingress", lb, "https-ipv4", { description: "HTTPS from the internet", port: 443, cidrIpv4: "0.0.0.0/0" });
-      rule("ingress", lb, "https-ipv6", { description: "HTTPS from the internet over IPv6", port: 443, cidrIpv6: "::/0" });
+      this.apiLink = link;
+      rule("egress", link, "load-balancer", { description: "API requests to the internal load balancer", port: 80, peer: lb });
+      rule("ingress", lb, "api-link", { description: "API requests from the HTTP API's VPC link", port: 80, peer: link });
       rule("egress", lb, "app", { description: "Requests and health checks to the app's tasks", port: appPort, peer: this.app });
       rule("ingress", this.app, "load-balancer", { description: "Requests and health checks from the load balancer", port: appPort, peer: lb });
     }
@@ -104,6 +108,7 @@ export class NetworkSecurityGroups extends Construct {
       database: this.database.id,
       cache: this.cache.id,
       loadBalancer: this.loadBalancer?.id,
+      apiLink: this.apiLink?.id,
     };
   }
 }

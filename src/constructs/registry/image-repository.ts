@@ -1,7 +1,9 @@
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-policy";
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
+import type { AccountContext } from "../account/account-context";
 
 /** Untagged images (superseded pushes, failed builds) are deleted this many days after their push. */
 export const UNTAGGED_IMAGE_DAYS = 7;
@@ -10,6 +12,7 @@ export const TAGGED_IMAGES_KEPT = 30;
 
 export interface ImageRepositoryProps {
   readonly naming: Naming;
+  readonly account: AccountContext;
   /** The repository's part of the name: `api` gives `platform-dev-api`. */
   readonly name: string;
   /** A customer-managed key; without one ECR encrypts with S3-managed keys (AES256). */
@@ -56,6 +59,26 @@ export class ImageRepository extends Construct {
             description: `Keep the newest ${TAGGED_IMAGES_KEPT} tagged images`,
             selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: TAGGED_IMAGES_KEPT },
             action: { type: "expire" },
+          },
+        ],
+      }),
+    });
+    // Lambda pulls an image function's code as the Lambda service, which the repository must admit;
+    // only this environment's functions of this account qualify.
+    new EcrRepositoryPolicy(this, "policy", {
+      repository: this.repository.name,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "LambdaPullsImagesOfThisEnvironmentsFunctions",
+            Effect: "Allow",
+            Principal: { Service: props.account.servicePrincipal("lambda") },
+            Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Condition: {
+              StringEquals: { "aws:SourceAccount": props.account.accountId },
+              ArnLike: { "aws:SourceArn": props.account.arn("lambda", `function:${props.naming.prefix}-*`) },
+            },
           },
         ],
       }),

@@ -1,0 +1,94 @@
+import { projectCopy } from "../support/project";
+import { readStacks, resourcesOf, runSynth, type StackJson } from "../support/synth";
+
+let stacks: Map<string, StackJson>;
+
+beforeAll(() => {
+  // The repository's environments plus the ECS example copied in, as the README tells users to.
+  const configDir = projectCopy(({ read, write }) => {
+    write("environments/ecs.json", read("environments/examples/ecs.json"));
+    const backend = read("backend.config.json") as any;
+    backend.environments.ecs = { ...backend.environments.stage, keyPrefix: "platform/ecs" };
+    write("backend.config.json", backend);
+  });
+  const run = runSynth(configDir);
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(0);
+  stacks = readStacks(run.outdir);
+});
+
+const bodies = (stack: string, type: string) => resourcesOf(stacks.get(stack)!).filter(([candidate]) => candidate === type).map(([, , body]) => body);
+const policyOf = (stack: string, role: string) => {
+  const document = Object.entries<any>(stacks.get(stack)!.data.aws_iam_policy_document).find(([name]) => name.startsWith(`${role}_grants`))![1];
+  return document.statement as { sid: string; actions: string[]; resources: string[] }[];
+};
+
+describe("AppStack with Lambda", () => {
+  it("runs the API, worker and producer as zip functions on the shared runtime layer in dev", () => {
+    const functions = bodies("app-dev", "aws_lambda_function");
+    expect(functions.map((fn) => fn.function_name).sort()).toEqual(["platform-dev-api", "platform-dev-producer", "platform-dev-worker"]);
+    for (const fn of functions) {
+      expect(fn).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler", architectures: ["arm64"], tracing_config: { mode: "Active" } });
+      expect(fn.layers).toEqual([expect.stringMatching(/^\$\{aws_lambda_layer_version\./)]);
+      expect(fn.vpc_config.subnet_ids).toHaveLength(2);
+    }
+  });
+
+  it("runs the API from its ECR image in prod, and the worker and producer from zips", () => {
+    const byName = Object.fromEntries(bodies("app-prod", "aws_lambda_function").map((fn) => [fn.function_name, fn]));
+    expect(byName["platform-prod-api"]).toMatchObject({ package_type: "Image", image_uri: expect.stringMatching(/:initial$/), reserved_concurrent_executions: 100 });
+    expect(byName["platform-prod-worker"].package_type ?? "Zip").toBe("Zip");
+  });
+
+  it("routes GET /health and ANY /api/{proxy+} to the API with payload format 2.0", () => {
+    expect(bodies("app-dev", "aws_apigatewayv2_route").map((route) => route.route_key).sort()).toEqual(["ANY /api", "ANY /api/{proxy+}", "GET /health"]);
+    expect(bodies("app-dev", "aws_apigatewayv2_integration")).toEqual([expect.objectContaining({ integration_type: "AWS_PROXY", payload_format_version: "2.0" })]);
+  });
+
+  it("triggers the worker from the queue with partial batch failures and capped concurrency", () => {
+    expect(bodies("app-dev", "aws_lambda_event_source_mapping")).toEqual([
+      expect.objectContaining({ function_response_types: ["ReportBatchItemFailures"], batch_size: 10, scaling_config: { maximum_concurrency: 5 } }),
+    ]);
+  });
+
+  it("schedules the producer from the environment's expression", () => {
+    expect(bodies("app-dev", "aws_scheduler_schedule")).toEqual([expect.objectContaining({ schedule_expression: "rate(15 minutes)" })]);
+  });
+
+  it("grants each function only what it uses", () => {
+    const actions = (role: string) => policyOf("app-dev", role).flatMap((statement) => statement.actions).sort();
+    expect(actions("api")).toEqual(expect.arrayContaining(["sqs:SendMessage", "ssm:GetParametersByPath", "secretsmanager:GetSecretValue"]));
+    expect(actions("api")).not.toContain("sqs:DeleteMessage");
+    expect(actions("worker")).toEqual(expect.arrayContaining(["sqs:ReceiveMessage", "sqs:DeleteMessage"]));
+    expect(actions("worker")).not.toContain("sqs:SendMessage");
+    expect(actions("producer")).toEqual(expect.arrayContaining(["sqs:SendMessage"]));
+    expect(actions("producer")).not.toContain("secretsmanager:GetSecretValue");
+  });
+
+  it("matches the reviewed app-dev snapshot (asset hashes neutralised, so it changes only with the infrastructure)", () => {
+    const text = JSON.stringify(stacks.get("app-dev"), null, 2)
+      .replace(/assets\/([^/]+)\/[0-9A-F]{32}\//g, "assets/$1/<hash>/")
+      .replace(/"source_code_hash": "[^"]+"/g, '"source_code_hash": "<hash>"');
+    expect(text).toMatchSnapshot();
+  });
+});
+
+describe("AppStack with ECS Fargate (environments/examples/ecs.json)", () => {
+  it("runs the API as a Fargate service behind an internal ALB that the HTTP API reaches through a VPC link", () => {
+    expect(bodies("app-ecs", "aws_ecs_service")).toEqual([expect.objectContaining({ launch_type: "FARGATE" })]);
+    expect(bodies("app-ecs", "aws_lb")).toEqual([expect.objectContaining({ internal: true })]);
+    expect(bodies("app-ecs", "aws_apigatewayv2_vpc_link")).toHaveLength(1);
+    expect(bodies("app-ecs", "aws_apigatewayv2_integration")).toEqual([expect.objectContaining({ connection_type: "VPC_LINK", integration_type: "HTTP_PROXY" })]);
+    expect(bodies("app-ecs", "aws_lambda_function").map((fn) => fn.function_name).sort()).toEqual(["platform-ecs-producer", "platform-ecs-worker"]);
+  });
+
+  it("scales on CPU and to zero outside working hours", () => {
+    expect(bodies("app-ecs", "aws_appautoscaling_scheduled_action").map((action) => action.schedule).sort()).toEqual(["cron(0 20 ? * MON-FRI *)", "cron(0 7 ? * MON-FRI *)"]);
+    expect(bodies("app-ecs", "aws_appautoscaling_policy")).toEqual([expect.objectContaining({ policy_type: "TargetTrackingScaling" })]);
+  });
+
+  it("is not synthesized unless copied into environments/", () => {
+    const run = runSynth();
+    expect([...readStacks(run.outdir).keys()].filter((name) => name.endsWith("-ecs"))).toEqual([]);
+  });
+});

@@ -1,0 +1,169 @@
+import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
+import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
+import { Apigatewayv2VpcLink } from "@cdktf/provider-aws/lib/apigatewayv2-vpc-link";
+import type { Construct } from "constructs";
+import { AccountContext } from "../constructs/account/account-context";
+import { ApiRoutes, API_ROUTE_KEYS } from "../constructs/compute/api-routes";
+import { FunctionBundles, type HandlerName, LAMBDA_HANDLER } from "../constructs/compute/function-bundles";
+import { type FunctionCode, LambdaLayer, PlatformFunction } from "../constructs/compute/platform-function";
+import { ProducerSchedule } from "../constructs/compute/producer-schedule";
+import { QueueTrigger } from "../constructs/compute/queue-trigger";
+import { ContainerService } from "../constructs/containers/container-service";
+import { RoleGrants } from "../constructs/iam/grants";
+import type { CoreStack } from "./core-stack";
+import type { InfraStack } from "./infra-stack";
+import { LayerStack, type LayerStackProps } from "./layer-stack";
+
+export interface AppStackProps extends LayerStackProps {
+  readonly core: CoreStack;
+  readonly infra: InfraStack;
+}
+
+/**
+ * `app-<env>`: the workloads and their wiring: the API (a function, or ECS Fargate behind a load
+ * balancer), the queue worker and the scheduled producer, each with a role of its own whose grants
+ * read as one line each below, plus the API routes, the queue trigger and the schedule.
+ */
+export class AppStack extends LayerStack {
+  readonly api?: PlatformFunction;
+  readonly apiService?: ContainerService;
+  readonly worker: PlatformFunction;
+  readonly producer: PlatformFunction;
+
+  constructor(scope: Construct, props: AppStackProps) {
+    super(scope, "app", props);
+    const { environment, naming } = this;
+    const { core, infra } = props;
+    const { compute } = environment;
+    const { kmsKeyArn } = core;
+    const account = new AccountContext(this, "account");
+
+    // Functions find everything else under this path (endpoints and ARNs, never secret values).
+    const configuration = { PLATFORM_PARAMETERS_PATH: naming.path(), BUILD_VERSION: compute.image };
+    const bundles = new FunctionBundles(this, "bundles", { buildVersion: compute.image });
+    const layer = new LambdaLayer(this, "runtime-layer", { naming, name: "runtime", asset: bundles.layer, description: "Shared runtime of the platform's functions" });
+    const zip = (handler: HandlerName): FunctionCode => ({ kind: "zip", asset: bundles.asset(handler), handler: LAMBDA_HANDLER, layerArns: [layer.arn] });
+    const imageUri = compute.image.startsWith("sha256:") ? `${infra.images.repositoryUrl}@${compute.image}` : `${infra.images.repositoryUrl}:${compute.image}`;
+    const functionDefaults = {
+      naming,
+      account,
+      environment: configuration,
+      vpc: { subnetIds: infra.network.privateSubnetIds, securityGroupIds: [infra.network.securityGroups.app] },
+      kmsKeyArn,
+      boundaryArn: core.workloadBoundaryArn,
+      basePolicyArn: core.workloadBasePolicyArn,
+    };
+
+    if (compute.kind === "lambda") {
+      const api = new PlatformFunction(this, "api", {
+        ...functionDefaults,
+        name: "api",
+        description: "The HTTP API: /health and the app under /api/",
+        code: compute.packaging === "image" ? { kind: "image", imageUri } : zip("api"),
+        memoryMb: compute.apiMemoryMb,
+        timeoutSeconds: compute.apiTimeoutSeconds,
+        reservedConcurrency: compute.apiReservedConcurrency,
+      });
+      new ApiRoutes(this, "api-routes", { apiId: infra.api.apiId, executionArn: infra.api.executionArn, fn: api });
+      infra.parameters.grantRead(api);
+      infra.secrets.grantRead(api);
+      infra.database.grantReadMasterSecret(api);
+      infra.workQueue.grantSend(api);
+      infra.media.grantReadWrite(api);
+      infra.table?.grantReadWrite(api);
+      this.api = api;
+    } else {
+      const service = new ContainerService(this, "api", {
+        naming,
+        account,
+        kmsKeyArn,
+        protectData: environment.protectData,
+        network: {
+          vpcId: infra.network.vpcId,
+          privateSubnetIds: infra.network.privateSubnetIds,
+          appSecurityGroupId: infra.network.securityGroups.app,
+          loadBalancerSecurityGroupId: infra.network.securityGroups.loadBalancer!,
+        },
+        imageUri,
+        repositoryArns: [infra.images.repositoryArn],
+        settings: compute.ecs,
+        environment: configuration,
+        secrets: {},
+        boundaryArn: core.workloadBoundaryArn,
+        bucketAccessLogs: infra.bucketAccessLogs,
+      });
+      const task = new RoleGrants(this, "api-task-grants", { roleName: service.taskRoleName });
+      infra.parameters.grantRead(task);
+      infra.secrets.grantRead(task);
+      infra.database.grantReadMasterSecret(task);
+      infra.workQueue.grantSend(task);
+      infra.media.grantReadWrite(task);
+      infra.table?.grantReadWrite(task);
+      // The HTTP API (and through it CloudFront's /api/*) reaches the internal load balancer
+      // through a VPC link: the load balancer has no public address to bypass them by.
+      const link = new Apigatewayv2VpcLink(this, "api-link", {
+        name: naming.name("api"),
+        subnetIds: infra.network.privateSubnetIds,
+        securityGroupIds: [infra.network.securityGroups.apiLink!],
+      });
+      const integration = new Apigatewayv2Integration(this, "api-integration", {
+        apiId: infra.api.apiId,
+        integrationType: "HTTP_PROXY",
+        integrationMethod: "ANY",
+        connectionType: "VPC_LINK",
+        connectionId: link.id,
+        integrationUri: service.listenerArn,
+        payloadFormatVersion: "1.0",
+      });
+      for (const routeKey of API_ROUTE_KEYS) {
+        new Apigatewayv2Route(this, `api-route-${routeKey.replace(/[^A-Za-z]+/g, "-").toLowerCase()}`, {
+          apiId: infra.api.apiId,
+          routeKey,
+          target: `integrations/${integration.id}`,
+        });
+      }
+      this.apiService = service;
+    }
+
+    this.worker = new PlatformFunction(this, "worker", {
+      ...functionDefaults,
+      name: "worker",
+      description: "Processes the work queue, reporting partial batch failures",
+      code: zip("worker"),
+      memoryMb: compute.workerMemoryMb,
+      timeoutSeconds: compute.workerTimeoutSeconds,
+    });
+    new QueueTrigger(this, "worker-trigger", {
+      fn: this.worker,
+      queue: infra.workQueue,
+      batchSize: compute.workerBatchSize,
+      maximumConcurrency: compute.workerMaxConcurrency,
+    });
+    infra.parameters.grantRead(this.worker);
+    infra.database.grantReadMasterSecret(this.worker);
+    infra.table?.grantReadWrite(this.worker);
+
+    this.producer = new PlatformFunction(this, "producer", {
+      ...functionDefaults,
+      name: "producer",
+      description: "Enqueues scheduled work",
+      code: zip("producer"),
+      memoryMb: 128,
+      timeoutSeconds: 30,
+      // One at a time is all a schedule needs, and it keeps a runaway producer from flooding the queue.
+      reservedConcurrency: 1,
+      deadLetterQueue: { arn: infra.workQueue.deadLetterQueueArn, kmsKeyArn: infra.workQueue.kmsKeyArn },
+    });
+    new ProducerSchedule(this, "producer-schedule", {
+      naming,
+      account,
+      groupName: infra.schedules.name,
+      expression: compute.producerSchedule,
+      fn: this.producer,
+      deadLetterQueueArn: infra.workQueue.deadLetterQueueArn,
+      kmsKeyArn,
+    });
+    infra.parameters.grantRead(this.producer);
+    infra.workQueue.grantSend(this.producer);
+  }
+}
