@@ -248,6 +248,27 @@ export const apiSchema = z.strictObject({
   throttlingRateLimit: integer("requests per second", 1, 100000).default(50).describe("Default route steady-state rate limit."),
 });
 
+export const alarmsSchema = z.strictObject({
+  api5xxRatePercent: integer("percent", 1, 100).default(5).describe("API 5xx responses as a share of requests over 5 minutes (metric math)."),
+  apiLatencyP90Ms: integer("milliseconds", 50, 30000).default(2000).describe("API p90 latency over 5 minutes."),
+  functionErrors: integer("errors", 1, 10000).default(1).describe("Errors of any one function in 5 minutes."),
+  functionThrottles: integer("throttles", 1, 10000).default(1).describe("Throttles of any one function in 5 minutes."),
+  databaseConnections: integer("connections", 1, 5000).default(200).describe("Aurora database connections (maximum over 5 minutes)."),
+  databaseCpuPercent: integer("percent", 1, 100).default(80).describe("Aurora CPU utilisation (average over 15 minutes)."),
+  cacheEcpuPercent: integer("percent", 1, 100).default(80).describe("Cache compute used, as a share of maxEcpuPerSecond."),
+  cacheStoragePercent: integer("percent", 1, 100).default(80).describe("Cache data stored, as a share of maxStorageGb."),
+  oldestMessageAgeSeconds: integer("seconds", 60, 1209600).default(900).describe("Age of the oldest message in the work queue."),
+});
+
+export const backupSchema = z.strictObject({
+  hourlyRetentionDays: integer("days", 1, 35).default(7).describe("Hourly recovery points are kept this long (in the DR region too)."),
+  dailyRetentionDays: integer("days", 7, 36500).default(90).describe("Daily recovery points are kept this long (in the DR region too)."),
+  vaultLock: z
+    .boolean({ error: "must be true or false" })
+    .optional()
+    .describe("AWS Backup Vault Lock (governance mode): recovery points cannot be deleted before they expire. Default: on where protectData is."),
+});
+
 const domainSchema = z.strictObject({
   name: z
     .string({ error: "must be a domain name string" })
@@ -295,6 +316,8 @@ export const environmentSchema = z
     cache: cacheSchema.prefault({}),
     compute: computeSchema,
     api: apiSchema.prefault({}),
+    alarms: alarmsSchema.prefault({}).describe("Alarm thresholds; every alarm notifies the core layer's alert topic."),
+    backup: backupSchema.prefault({}).describe("AWS Backup plan of the database, the DynamoDB table and the media bucket, copied to drRegion."),
     features: featuresSchema.prefault({}),
     domain: domainSchema.optional().describe("Serve the site under a custom domain. Absent: the CloudFront domain."),
   })
