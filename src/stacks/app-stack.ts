@@ -1,6 +1,7 @@
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2VpcLink } from "@cdktf/provider-aws/lib/apigatewayv2-vpc-link";
+import { Fn } from "cdktf";
 import type { Construct } from "constructs";
 import { AccountContext } from "../constructs/account/account-context";
 import { ApiRoutes, API_ROUTE_KEYS } from "../constructs/compute/api-routes";
@@ -88,7 +89,8 @@ export class AppStack extends LayerStack {
         repositoryArns: [infra.images.repositoryArn],
         settings: compute.ecs,
         environment: configuration,
-        secrets: {},
+        // ECS injects the value into the container at start; Terraform and the task definition only see the ARN.
+        secrets: { SECRET_KEY: Fn.join(":", [infra.secrets.secretArn, "SECRET_KEY", "", ""]) },
         boundaryArn: core.workloadBoundaryArn,
         bucketAccessLogs: infra.bucketAccessLogs,
       });
