@@ -105,4 +105,18 @@ describe("every synthesized stack", () => {
       }
     }
   });
+
+  it("has at least the design's eight alarms per environment, each notifying the alert topic when it fires and when it clears", () => {
+    for (const environment of config.environments) {
+      const alarms = resourcesOf(stacks.get(`app-${environment.name}`)!).filter(([type]) => type === "aws_cloudwatch_metric_alarm");
+      const names = alarms.map(([, , body]) => body.alarm_name as string);
+      for (const required of ["api-5xx-rate", "api-latency-p90", "api-errors", "worker-throttles", "db-connections", "db-cpu", "cache-ecpu", "cache-storage", "work-dlq-not-empty", "work-oldest-message"]) {
+        expect([environment.name, names]).toEqual([environment.name, expect.arrayContaining([`platform-${environment.name}-${required}`])]);
+      }
+      for (const [, , alarm] of alarms) {
+        expect([alarm.alarm_name, alarm.alarm_actions, alarm.ok_actions]).toEqual([alarm.alarm_name, [expect.stringMatching(/alert.*topic|remote_state/)], alarm.alarm_actions]);
+        expect(alarm.alarm_description).toMatch(/Check first: /);
+      }
+    }
+  });
 });

@@ -11,6 +11,9 @@ import { ProducerSchedule } from "../constructs/compute/producer-schedule";
 import { QueueTrigger } from "../constructs/compute/queue-trigger";
 import { ContainerService } from "../constructs/containers/container-service";
 import { RoleGrants } from "../constructs/iam/grants";
+import type { ObservedResources } from "../constructs/observability/observed-resources";
+import { PlatformAlarms } from "../constructs/observability/platform-alarms";
+import { PlatformDashboard } from "../constructs/observability/platform-dashboard";
 import type { CoreStack } from "./core-stack";
 import type { InfraStack } from "./infra-stack";
 import { LayerStack, type LayerStackProps } from "./layer-stack";
@@ -30,6 +33,8 @@ export class AppStack extends LayerStack {
   readonly apiService?: ContainerService;
   readonly worker: PlatformFunction;
   readonly producer: PlatformFunction;
+  readonly alarms: PlatformAlarms;
+  readonly dashboard: PlatformDashboard;
 
   constructor(scope: Construct, props: AppStackProps) {
     super(scope, "app", props);
@@ -167,5 +172,23 @@ export class AppStack extends LayerStack {
     });
     infra.parameters.grantRead(this.producer);
     infra.workQueue.grantSend(this.producer);
+
+    // What operators watch: generated from the resources that exist, so toggles change it with no hand edits.
+    const observed: ObservedResources = {
+      region: account.region,
+      httpApi: { apiId: infra.api.apiId, stage: infra.api.stageName },
+      functions: [this.api, this.worker, this.producer]
+        .filter((fn): fn is PlatformFunction => fn !== undefined)
+        .map((fn) => ({ label: fn.node.id, functionName: fn.functionName })),
+      loadBalancer: this.apiService && { arnSuffix: this.apiService.loadBalancerArnSuffix, targetGroupArnSuffix: this.apiService.targetGroupArnSuffix },
+      ecsService: this.apiService && { clusterName: this.apiService.clusterName, serviceName: this.apiService.serviceName },
+      database: { clusterIdentifier: infra.database.clusterIdentifier },
+      databaseProxy: infra.database.proxyName ? { name: infra.database.proxyName } : undefined,
+      cache: { name: infra.cache.name, maxEcpuPerSecond: environment.cache.maxEcpuPerSecond, maxStorageGb: environment.cache.maxStorageGb },
+      queue: { name: infra.workQueue.queueName, deadLetterQueueName: infra.workQueue.deadLetterQueueName },
+      table: infra.table && { name: infra.table.name },
+    };
+    this.alarms = new PlatformAlarms(this, "alarms", { naming, resources: observed, thresholds: environment.alarms, alertTopicArn: core.alertTopicArn });
+    this.dashboard = new PlatformDashboard(this, "dashboard", { naming, resources: observed, alarmArns: this.alarms.alarmArns });
   }
 }

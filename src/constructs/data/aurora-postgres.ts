@@ -97,6 +97,8 @@ export class AuroraPostgres extends Construct {
   /** Present with `settings.rdsProxy`: connect here instead of `endpoint`. */
   readonly proxyEndpoint?: string;
   readonly proxyArn?: string;
+  /** The proxy's name, the `ProxyName` dimension of its metrics; only with `settings.rdsProxy`. */
+  readonly proxyName?: string;
   /** The key of storage and the master secret; absent with AWS-managed keys. */
   readonly kmsKeyArn?: string;
 
@@ -217,6 +219,7 @@ export class AuroraPostgres extends Construct {
       const proxy = this.createProxy(props, identifier);
       this.proxyEndpoint = proxy.endpoint;
       this.proxyArn = proxy.arn;
+      this.proxyName = proxy.name;
     }
   }
 
