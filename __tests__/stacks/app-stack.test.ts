@@ -65,6 +65,21 @@ describe("AppStack with Lambda", () => {
     expect(actions("producer")).not.toContain("secretsmanager:GetSecretValue");
   });
 
+  it("backs up the database and media hourly and daily, copying every point to a vault in the DR region", () => {
+    const prod = stacks.get("app-prod")!;
+    expect(prod.provider.aws).toContainEqual(expect.objectContaining({ alias: "dr", region: "eu-central-1" }));
+    const [plan] = bodies("app-prod", "aws_backup_plan");
+    expect(plan.rule.map((rule: any) => [rule.schedule, rule.lifecycle.delete_after])).toEqual([
+      ["cron(0 * ? * * *)", 7],
+      ["cron(0 3 ? * * *)", 90],
+    ]);
+    for (const rule of plan.rule) expect(rule.copy_action[0].destination_vault_arn).toMatch(/aws_backup_vault\..*dr.*\.arn/);
+    const selected = bodies("app-prod", "aws_backup_selection").flatMap((selection) => selection.resources ?? []);
+    expect(selected).toEqual(expect.arrayContaining([expect.stringContaining("aws_rds_cluster"), expect.stringContaining("aws_s3_bucket")]));
+    expect(bodies("app-prod", "aws_backup_vault_lock_configuration")).toHaveLength(2);
+    expect(bodies("app-dev", "aws_backup_vault_lock_configuration")).toHaveLength(0);
+  });
+
   it("matches the reviewed app-dev snapshot (asset hashes neutralised, so it changes only with the infrastructure)", () => {
     const text = JSON.stringify(stacks.get("app-dev"), null, 2)
       .replace(/assets\/([^/]+)\/[0-9A-F]{32}\//g, "assets/$1/<hash>/")

@@ -1,9 +1,11 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2VpcLink } from "@cdktf/provider-aws/lib/apigatewayv2-vpc-link";
 import { Fn } from "cdktf";
 import type { Construct } from "constructs";
 import { AccountContext } from "../constructs/account/account-context";
+import { PlatformBackup } from "../constructs/backup/platform-backup";
 import { ApiRoutes, API_ROUTE_KEYS } from "../constructs/compute/api-routes";
 import { FunctionBundles, type HandlerName, LAMBDA_HANDLER } from "../constructs/compute/function-bundles";
 import { type FunctionCode, LambdaLayer, PlatformFunction } from "../constructs/compute/platform-function";
@@ -35,6 +37,7 @@ export class AppStack extends LayerStack {
   readonly producer: PlatformFunction;
   readonly alarms: PlatformAlarms;
   readonly dashboard: PlatformDashboard;
+  readonly backup: PlatformBackup;
 
   constructor(scope: Construct, props: AppStackProps) {
     super(scope, "app", props);
@@ -190,5 +193,26 @@ export class AppStack extends LayerStack {
     };
     this.alarms = new PlatformAlarms(this, "alarms", { naming, resources: observed, thresholds: environment.alarms, alertTopicArn: core.alertTopicArn });
     this.dashboard = new PlatformDashboard(this, "dashboard", { naming, resources: observed, alarmArns: this.alarms.alarmArns });
+
+    // Hourly and daily recovery points of the stateful resources, each copied to the DR region.
+    const disasterRecovery = new AwsProvider(this, "aws-dr", {
+      alias: "dr",
+      region: environment.drRegion,
+      allowedAccountIds: environment.accountId ? [environment.accountId] : undefined,
+      defaultTags: [{ tags: naming.tags("app") }],
+    });
+    this.backup = new PlatformBackup(this, "backup", {
+      naming,
+      account,
+      kmsKeyArn,
+      drProvider: disasterRecovery,
+      drRegion: environment.drRegion,
+      hourlyRetentionDays: environment.backup.hourlyRetentionDays,
+      dailyRetentionDays: environment.backup.dailyRetentionDays,
+      vaultLock: environment.backup.vaultLock ?? environment.protectData,
+      protectData: environment.protectData,
+      resourceArns: [infra.database.clusterArn, infra.media.bucketArn, ...(infra.table ? [infra.table.arn] : [])],
+      alertTopicArn: core.alertTopicArn,
+    });
   }
 }

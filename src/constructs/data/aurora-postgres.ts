@@ -165,7 +165,9 @@ export class AuroraPostgres extends Construct {
       // Point-in-time recovery stays possible for the retention period after a deletion.
       deleteAutomatedBackups: !protectData,
       dependsOn: [postgresLogs],
-      lifecycle: { preventDestroy: protectData, ignoreChanges: ["engine_version"] },
+      // AWS Backup's continuous (point-in-time) rule takes over the cluster's automated backups, after
+      // which RDS refuses any change to their retention or window.
+      lifecycle: { preventDestroy: protectData, ignoreChanges: ["engine_version", "backup_retention_period", "preferred_backup_window"] },
     });
     this.clusterArn = this.cluster.arn;
     this.clusterIdentifier = this.cluster.clusterIdentifier;

@@ -34,8 +34,8 @@ export class PlatformKey extends Construct {
         Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": account.arn("logs", "log-group:*") } },
       },
       {
-        Sid: "AlarmsAndEventsPublishToEncryptedTopicsAndQueues",
-        Principal: { Service: ["cloudwatch", "events", "scheduler"].map((service) => account.servicePrincipal(service)) },
+        Sid: "AlarmsEventsAndBackupPublishToEncryptedTopicsAndQueues",
+        Principal: { Service: ["cloudwatch", "events", "scheduler", "backup"].map((service) => account.servicePrincipal(service)) },
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
       },
       {
