@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { LAYERS } from "../src/config/layers";
-import { projectCopy } from "./support/project";
+import { projectCopy, withEnvironment } from "./support/project";
 import { readStacks, runSynth } from "./support/synth";
 
 describe("npm run synth", () => {
@@ -21,12 +21,7 @@ describe("npm run synth", () => {
   });
 
   it("synthesizes the bootstrap stack and every layer of every environment file", () => {
-    const configDir = projectCopy(({ read, write }) => {
-      write("environments/qa.json", read("environments/dev.json"));
-      const backend = read("backend.config.json") as any;
-      backend.environments.qa = { ...backend.environments.dev, keyPrefix: "platform/qa" };
-      write("backend.config.json", backend);
-    });
+    const configDir = projectCopy(withEnvironment("qa", "environments/dev.json"));
 
     const run = runSynth(configDir);
     expect(run.stderr).toBe("");

@@ -1,16 +1,11 @@
-import { projectCopy } from "../support/project";
+import { projectCopy, withEnvironment } from "../support/project";
 import { readStacks, resourcesOf, runSynth, type StackJson } from "../support/synth";
 
 let stacks: Map<string, StackJson>;
 
 beforeAll(() => {
   // The repository's environments plus the ECS example copied in, as the README tells users to.
-  const configDir = projectCopy(({ read, write }) => {
-    write("environments/ecs.json", read("environments/examples/ecs.json"));
-    const backend = read("backend.config.json") as any;
-    backend.environments.ecs = { ...backend.environments.stage, keyPrefix: "platform/ecs" };
-    write("backend.config.json", backend);
-  });
+  const configDir = projectCopy(withEnvironment("ecs", "environments/examples/ecs.json"));
   const run = runSynth(configDir);
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);

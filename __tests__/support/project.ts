@@ -25,6 +25,19 @@ export function projectCopy(edit: (project: { root: string; write: (file: string
   return root;
 }
 
+/**
+ * An `edit` for `projectCopy` that adds environment `name` from `sourceFile` (relative to the
+ * project), with a backend entry of its own state key, as a user would.
+ */
+export function withEnvironment(name: string, sourceFile: string): NonNullable<Parameters<typeof projectCopy>[0]> {
+  return ({ read, write }) => {
+    write(`environments/${name}.json`, read(sourceFile));
+    const backend = read("backend.config.json") as { project: string; environments: Record<string, Record<string, unknown>> };
+    backend.environments[name] = { ...backend.environments.dev, keyPrefix: `${backend.project}/${name}` };
+    write("backend.config.json", backend);
+  };
+}
+
 /** The repository's own environments, validated as synthesis sees them. */
 export function shippedEnvironment(name: string): PlatformEnvironment {
   const environment = loadPlatformConfig(REPOSITORY_ROOT).environments.find((candidate) => candidate.name === name);
