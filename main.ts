@@ -1,11 +1,15 @@
 import { App } from "cdktf";
+import { loadDeliveryConfigOrExit } from "./src/config/delivery-schema";
 import { loadPlatformConfigOrExit } from "./src/config/load";
 import { AppStack } from "./src/stacks/app-stack";
 import { BootstrapStack } from "./src/stacks/bootstrap-stack";
 import { CoreStack } from "./src/stacks/core-stack";
 import { InfraStack } from "./src/stacks/infra-stack";
+import { PipelineStack } from "./src/stacks/pipeline-stack";
 
-const { project, state, environments } = loadPlatformConfigOrExit(process.env.PLATFORM_CONFIG_DIR ?? __dirname);
+const root = process.env.PLATFORM_CONFIG_DIR ?? __dirname;
+const { project, state, environments } = loadPlatformConfigOrExit(root);
+const delivery = loadDeliveryConfigOrExit(root, environments.map((environment) => environment.name));
 const app = new App();
 
 new BootstrapStack(app, { project, state });
@@ -14,5 +18,7 @@ for (const environment of environments) {
   const infra = new InfraStack(app, { project, environment, core });
   new AppStack(app, { project, environment, core, infra });
 }
+
+if (delivery) new PipelineStack(app, { project, state, delivery, environments });
 
 app.synth();

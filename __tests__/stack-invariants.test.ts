@@ -20,7 +20,7 @@ const each = (check: (name: string, stack: StackJson) => void) => () => {
 
 describe("every synthesized stack", () => {
   it("follows the naming contract: bootstrap, then <layer>-<environment> for every environment file", () => {
-    const expected = ["bootstrap", ...config.environments.flatMap((environment) => LAYERS.map((layer) => `${layer}-${environment.name}`))].sort();
+    const expected = ["bootstrap", "pipeline", ...config.environments.flatMap((environment) => LAYERS.map((layer) => `${layer}-${environment.name}`))].sort();
     expect([...stacks.keys()]).toEqual(expected);
   });
 

@@ -27,7 +27,7 @@ describe("npm run synth", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const environments = ["dev", "prod", "qa", "stage"];
-    const expected = ["bootstrap", ...LAYERS.flatMap((layer) => environments.map((environment) => `${layer}-${environment}`))];
+    const expected = ["bootstrap", "pipeline", ...LAYERS.flatMap((layer) => environments.map((environment) => `${layer}-${environment}`))];
     expect([...readStacks(run.outdir).keys()].sort()).toEqual(expected.sort());
   });
 });

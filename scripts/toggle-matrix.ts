@@ -105,6 +105,7 @@ export function environmentFor(combination: Combination, base: Json, name: strin
 export function writeToggleMatrixConfig(repositoryRoot: string, target: string): { name: string; combination: Combination }[] {
   mkdirSync(target, { recursive: true });
   cpSync(join(repositoryRoot, "environments"), join(target, "environments"), { recursive: true });
+  cpSync(join(repositoryRoot, "delivery.config.json"), join(target, "delivery.config.json"));
   const base = JSON.parse(readFileSync(join(repositoryRoot, "environments", "dev.json"), "utf8"));
   const backend = JSON.parse(readFileSync(join(repositoryRoot, "backend.config.json"), "utf8"));
   const rows = toggleMatrix().map((combination, index) => ({ name: `tm${String(index + 1).padStart(2, "0")}`, combination }));

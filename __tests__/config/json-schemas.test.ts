@@ -9,9 +9,9 @@ describe("editor JSON schemas", () => {
   });
 
   it("every shipped configuration file points its editor at the schema", () => {
-    for (const file of ["environments/dev.json", "environments/stage.json", "environments/prod.json", "backend.config.json"]) {
+    for (const file of ["environments/dev.json", "environments/stage.json", "environments/prod.json", "backend.config.json", "delivery.config.json"]) {
       const json = JSON.parse(readFileSync(join(REPOSITORY_ROOT, file), "utf8"));
-      expect([file, json.$schema]).toEqual([file, expect.stringMatching(/schema\/(environment|backend)\.schema\.json$/)]);
+      expect([file, json.$schema]).toEqual([file, expect.stringMatching(/schema\/(environment|backend|delivery)\.schema\.json$/)]);
     }
   });
 });

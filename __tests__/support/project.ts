@@ -12,12 +12,14 @@ export function readRepositoryJson(file: string): Json {
 }
 
 /**
- * A throw-away copy of the repository's configuration (backend.config.json and environments/),
+ * A throw-away copy of the repository's configuration (backend.config.json, delivery.config.json
+ * and environments/),
  * edited by `edit`, so tests can break one thing at a time.
  */
 export function projectCopy(edit: (project: { root: string; write: (file: string, json: unknown) => void; read: (file: string) => Json }) => void = () => {}): string {
   const root = mkdtempSync(join(tmpdir(), "platform-config-"));
   cpSync(join(REPOSITORY_ROOT, "backend.config.json"), join(root, "backend.config.json"));
+  cpSync(join(REPOSITORY_ROOT, "delivery.config.json"), join(root, "delivery.config.json"));
   cpSync(join(REPOSITORY_ROOT, "environments"), join(root, "environments"), { recursive: true });
   const write = (file: string, json: unknown) => writeFileSync(join(root, file), typeof json === "string" ? json : JSON.stringify(json, null, 2));
   const read = (file: string) => JSON.parse(readFileSync(join(root, file), "utf8")) as Json;

@@ -80,7 +80,7 @@ export const deliveryConfigSchema = z
         context.addIssue({
           code: "custom",
           path: ["approvalBefore", index],
-          message: `names "${name}", which is not in "environments"; allowed: ${config.environments.join(", ")}`,
+          message: `names "${name}", which is not in "environments"; allowed: ${[...new Set(config.environments)].join(", ")}`,
         });
       }
     });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { backendConfigSchema } from "./backend-schema";
+import { deliveryConfigSchema } from "./delivery-schema";
 import { environmentSchema } from "./environment-schema";
 
 /**
@@ -14,5 +15,6 @@ export function jsonSchemas(): Record<string, object> {
   return {
     "schema/environment.schema.json": render(environmentSchema, "Platform environment (environments/<name>.json)"),
     "schema/backend.schema.json": render(backendConfigSchema, "Platform state backends (backend.config.json)"),
+    "schema/delivery.schema.json": render(deliveryConfigSchema, "Platform delivery pipeline (delivery.config.json)"),
   };
 }

@@ -1,0 +1,256 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
+import { CodestarconnectionsConnection } from "@cdktf/provider-aws/lib/codestarconnections-connection";
+import { CodestarnotificationsNotificationRule } from "@cdktf/provider-aws/lib/codestarnotifications-notification-rule";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { Testing } from "cdktf";
+import { type DeliveryConfig, loadDeliveryConfig } from "../../src/config/delivery-schema";
+import { LAYERS } from "../../src/config/layers";
+import { loadPlatformConfig } from "../../src/config/load";
+import { BUILD_IMAGE } from "../../src/constructs/delivery/build-projects";
+import { IAM_USER_ACTIONS, STATE_BUCKET_PROTECTION_ACTIONS } from "../../src/constructs/delivery/terraform-roles";
+import { PipelineStack } from "../../src/stacks/pipeline-stack";
+import { REPOSITORY_ROOT } from "../support/project";
+
+const config = loadPlatformConfig(REPOSITORY_ROOT);
+const shipped = loadDeliveryConfig(REPOSITORY_ROOT)!;
+
+type Json = Record<string, any>;
+
+function synthPipeline(change: (delivery: DeliveryConfig) => DeliveryConfig = (d) => d): { json: string; stack: Json } {
+  const pipeline = new PipelineStack(Testing.app(), { project: config.project, state: config.state, delivery: change(shipped), environments: config.environments });
+  const json = Testing.synth(pipeline);
+  return { json, stack: JSON.parse(json) };
+}
+
+const only = (stack: Json, type: string): Json => {
+  const resources = Object.values(stack.resource[type] ?? {}) as Json[];
+  expect(resources).toHaveLength(1);
+  return resources[0];
+};
+const stagesOf = (stack: Json): Json[] => only(stack, "aws_codepipeline").stage;
+const actionsOf = (stage: Json): Json[] => [...stage.action].sort((a, b) => (a.run_order ?? 1) - (b.run_order ?? 1));
+
+/** The role resource whose `name` is `name`, and its construct id. */
+function roleNamed(stack: Json, name: string): [string, Json] {
+  const found = Object.entries(stack.resource.aws_iam_role as Record<string, Json>).find(([, role]) => role.name === name);
+  if (!found) throw new Error(`no role named ${name}`);
+  return found;
+}
+/** Every policy document statement attached inline to a role, resolved through the data sources. */
+function inlineStatements(stack: Json, roleId: string): Json[] {
+  const policies = Object.values(stack.resource.aws_iam_role_policy as Record<string, Json>).filter((policy) => policy.role === `\${aws_iam_role.${roleId}.id}`);
+  return policies.flatMap((policy) => {
+    const documentId = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(policy.policy)![1];
+    return stack.data.aws_iam_policy_document[documentId].statement as Json[];
+  });
+}
+const managedPoliciesOf = (stack: Json, roleName: string) =>
+  (Object.values(stack.resource.aws_iam_role_policy_attachment) as Json[]).filter((a) => a.role.includes(`.${roleName}.name}`)).map((a) => a.policy_arn as string);
+
+describe("PipelineStack", () => {
+  const { json, stack } = synthPipeline();
+
+  it("is a CodePipeline V2 that queues runs, keeps its state beside bootstrap's and encrypts its artifacts with its own key", () => {
+    expect(only(stack, "aws_codepipeline")).toMatchObject({
+      pipeline_type: "V2",
+      execution_mode: "QUEUED",
+      artifact_store: [{ type: "S3", encryption_key: { type: "KMS", id: expect.stringMatching(/^\$\{aws_kms_key\.artifacts_key.*\.arn\}$/) } }],
+    });
+    expect(stack.terraform.backend.s3).toEqual({
+      bucket: config.state.bucket,
+      key: `${config.project}/pipeline.tfstate`,
+      region: config.state.region,
+      dynamodb_table: config.state.lockTable,
+      encrypt: true,
+    });
+    expect(json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
+    expect(json).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
+    expect(json).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: expect.stringMatching(/artifacts_key/) }, bucket_key_enabled: true }],
+    });
+  });
+
+  it("runs Source, Synth, then every layer of every environment in promotion order", () => {
+    const expected = ["Source", "Synth", ...shipped.environments.flatMap((environment) => LAYERS.map((layer) => `${layer}-${environment}`))];
+    expect(stagesOf(stack).map((stage) => stage.name)).toEqual(expected);
+    expect(expected.slice(2, 5)).toEqual(["core-dev", "infra-dev", "app-dev"]);
+    expect(expected.at(-1)).toBe("app-prod");
+  });
+
+  it("takes the source from GitHub through a connection, and synthesizes the stack directories", () => {
+    const [source, synth] = stagesOf(stack);
+    expect(source.action).toEqual([
+      expect.objectContaining({ provider: "CodeStarSourceConnection", output_artifacts: ["source"], configuration: expect.objectContaining({ FullRepositoryId: shipped.repository, BranchName: "main" }) }),
+    ]);
+    expect(synth.action).toEqual([expect.objectContaining({ provider: "CodeBuild", input_artifacts: ["source"], output_artifacts: ["synth"] })]);
+  });
+
+  it("plans each stack from the synth artifact, then applies that plan's own artifact with the same STACK", () => {
+    for (const stage of stagesOf(stack).slice(2)) {
+      const actions = actionsOf(stage);
+      const plan = actions.find((action) => action.name === "Plan")!;
+      const apply = actions.find((action) => action.name === "Apply")!;
+      expect([stage.name, plan.input_artifacts]).toEqual([stage.name, ["synth"]]);
+      expect([stage.name, apply.input_artifacts]).toEqual([stage.name, plan.output_artifacts]);
+      expect(plan.output_artifacts).toHaveLength(1);
+      expect(plan.run_order).toBeLessThan(apply.run_order);
+      const variables = (action: Json) => Object.fromEntries(JSON.parse(action.configuration.EnvironmentVariables).map((v: Json) => [v.name, v.value]));
+      expect(variables(plan).STACK).toBe(stage.name);
+      expect(variables(apply).STACK).toBe(stage.name);
+      expect(plan.configuration.ProjectName).toMatch(/builds_plan/);
+      expect(apply.configuration.ProjectName).toMatch(/builds_apply/);
+    }
+  });
+
+  it("waits for a manual approval, linked to the plan summary, before every prod apply and no dev apply", () => {
+    for (const stage of stagesOf(stack).slice(2)) {
+      const actions = actionsOf(stage);
+      const apply = actions.find((action) => action.name === "Apply")!;
+      const approval = actions.find((action) => action.category === "Approval");
+      if (stage.name.endsWith("-prod")) {
+        expect(approval).toMatchObject({ provider: "Manual", owner: "AWS" });
+        expect(approval!.run_order).toBeLessThan(apply.run_order);
+        expect(approval!.run_order).toBeGreaterThan(actions.find((action) => action.name === "Plan")!.run_order);
+        expect(approval!.configuration.ExternalEntityLink).toContain(`plans/#{codepipeline.PipelineExecutionId}/${stage.name}/plan.txt`);
+        expect(approval!.configuration.CustomData).toContain(stage.name);
+      } else {
+        expect([stage.name, approval]).toEqual([stage.name, undefined]);
+      }
+    }
+  });
+
+  it("also gates stage when approvalBefore names it", () => {
+    const { stack: gated } = synthPipeline((d) => ({ ...d, approvalBefore: ["stage", "prod"] }));
+    const approvals = stagesOf(gated).filter((stage) => stage.action.some((action: Json) => action.category === "Approval")).map((stage) => stage.name);
+    expect(approvals).toEqual(["core-stage", "infra-stage", "app-stage", "core-prod", "infra-prod", "app-prod"]);
+  });
+
+  it("has one synth, one plan and one apply project with one-line phases calling scripts/ci and the pinned, verified Terraform", () => {
+    const projects = Object.values(stack.resource.aws_codebuild_project) as Json[];
+    expect(projects.map((project) => project.name).sort()).toEqual(["platform-delivery-apply", "platform-delivery-plan", "platform-delivery-synth"]);
+    for (const project of projects) {
+      expect(project.environment).toMatchObject({ image: BUILD_IMAGE, privileged_mode: false });
+      const variables = Object.fromEntries(project.environment.environment_variable.map((v: Json) => [v.name, v.value]));
+      expect(variables).toMatchObject({ TF_IN_AUTOMATION: "1", TF_INPUT: "0" });
+      const commands = (project.source.buildspec as string).split("\n").filter((line) => line.startsWith("      - "));
+      expect(commands.every((line) => /^ {6}- bash scripts\/ci\/[a-z-]+\.sh$/.test(line))).toBe(true);
+      expect(project.logs_config.cloudwatch_logs).toMatchObject({ status: "ENABLED", group_name: expect.stringMatching(/builds_logs/) });
+      if (project.name !== "platform-delivery-synth") {
+        expect(variables).toMatchObject({ TERRAFORM_VERSION: shipped.terraform.version, TERRAFORM_SHA256: shipped.terraform.sha256 });
+        expect(project.source.buildspec).toContain("bash scripts/ci/install-terraform.sh");
+      }
+    }
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 365, kms_key_id: expect.stringMatching(/artifacts_key/) });
+    expect(json).toHaveResource(CodebuildProject);
+  });
+
+  it("gives the plan role read-only access and writes only to locks, its logs, the artifacts and the keys", () => {
+    const [planId] = roleNamed(stack, "platform-delivery-build-plan");
+    expect(managedPoliciesOf(stack, planId)).toEqual([expect.stringMatching(/:iam::aws:policy\/ReadOnlyAccess$/)]);
+    const writes = /^(s3:Put|s3:Delete|dynamodb:PutItem|dynamodb:DeleteItem|logs:|kms:Encrypt|kms:GenerateDataKey)/;
+    const allowedTargets = [
+      /^arn:\$\{data\.aws_partition\.[^}]+\}:dynamodb:eu-west-1:\$\{data\.aws_caller_identity\.[^}]+\}:table\/platform-tflock$/,
+      /^arn:\$\{data\.aws_partition\.[^}]+\}:s3:::platform-tfstate-123456789012\/platform\/[a-z]+\/\*\.tfstate\.tflock$/,
+      /:log-group:\/platform\/delivery\/builds:log-stream:\*$/,
+      /^\$\{aws_s3_bucket\.artifacts_bucket_[^}]+\.arn\}\/\*$/,
+      /^\$\{data\.aws_kms_alias\.state-key\.target_key_arn\}$/,
+      /^\$\{aws_kms_key\.artifacts_key_[^}]+\.arn\}$/,
+    ];
+    const statements = inlineStatements(stack, planId);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement.effect ?? "Allow").toBe("Allow");
+      if (!statement.actions.some((action: string) => writes.test(action))) continue;
+      for (const resource of statement.resources as string[]) {
+        expect([statement.sid, resource, allowedTargets.some((target) => target.test(resource))]).toEqual([statement.sid, resource, true]);
+      }
+    }
+    // Never the state objects themselves: a plan does not write state.
+    expect(JSON.stringify(statements)).not.toMatch(/\.tfstate"/);
+  });
+
+  it("lets only the apply role change infrastructure, and caps it with the boundary", () => {
+    const [applyId, apply] = roleNamed(stack, "platform-delivery-build-apply");
+    expect(managedPoliciesOf(stack, applyId)).toEqual([expect.stringMatching(/:iam::aws:policy\/AdministratorAccess$/)]);
+    expect(apply.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.apply-boundary_policy_[^}]+\.arn\}$/);
+    const boundary = stack.data.aws_iam_policy_document["apply-boundary_document_E4D72326"] ?? Object.entries(stack.data.aws_iam_policy_document).find(([id]) => id.startsWith("apply-boundary_document"))![1];
+    const denies = (boundary.statement as Json[]).filter((statement) => statement.effect === "Deny");
+    expect(denies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actions: STATE_BUCKET_PROTECTION_ACTIONS, resources: [expect.stringMatching(/:s3:::platform-tfstate-123456789012$/)] }),
+        expect.objectContaining({ actions: IAM_USER_ACTIONS, resources: ["*"] }),
+        expect.objectContaining({ sid: "DeliveryRolesAndThisBoundaryStayAsTheyAre" }),
+      ]),
+    );
+    expect(denies.find((statement) => statement.actions.includes("s3:PutBucketPolicy"))).toBeDefined();
+    for (const name of ["platform-delivery-build-plan", "platform-delivery-build-synth", "platform-delivery-pipeline"]) {
+      const [id, role] = roleNamed(stack, name);
+      expect([name, managedPoliciesOf(stack, id).filter((arn) => /AdministratorAccess|PowerUser|IAMFullAccess/.test(arn))]).toEqual([name, []]);
+      expect(role.permissions_boundary).toBeUndefined();
+    }
+  });
+
+  it("keeps the synth and pipeline roles to artifacts, logs, builds and the connection, trusted only from this account", () => {
+    const [synthId] = roleNamed(stack, "platform-delivery-build-synth");
+    expect(managedPoliciesOf(stack, synthId)).toEqual([]);
+    const synthActions = inlineStatements(stack, synthId).flatMap((statement) => statement.actions as string[]);
+    expect(synthActions.every((action) => /^(s3:(Get|Put)Object|s3:GetObjectVersion|s3:GetBucket|logs:|kms:)/.test(action))).toBe(true);
+    const [pipelineId, pipelineRole] = roleNamed(stack, "platform-delivery-pipeline");
+    const pipelineActions = inlineStatements(stack, pipelineId).flatMap((statement) => statement.actions as string[]);
+    expect(pipelineActions).toEqual(expect.arrayContaining(["codebuild:StartBuild", "codestar-connections:UseConnection"]));
+    expect(pipelineActions.every((action) => /^(codebuild:|codestar-connections:|codeconnections:|s3:|kms:)/.test(action))).toBe(true);
+    const trustId = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(pipelineRole.assume_role_policy)![1];
+    expect(stack.data.aws_iam_policy_document[trustId].statement[0].condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringMatching(/aws_caller_identity/)] },
+    ]);
+  });
+
+  it("reports failures, successes and approvals waiting to a KMS-encrypted topic", () => {
+    expect(json).toHaveResourceWithProperties(CodestarnotificationsNotificationRule, {
+      detail_type: "FULL",
+      event_type_ids: expect.arrayContaining([
+        "codepipeline-pipeline-pipeline-execution-failed",
+        "codepipeline-pipeline-pipeline-execution-succeeded",
+        "codepipeline-pipeline-manual-approval-needed",
+      ]),
+      target: [{ type: "SNS", address: expect.stringMatching(/aws_sns_topic\.events_topic/) }],
+    });
+    expect(json).toHaveResourceWithProperties(SnsTopic, { name: "platform-delivery-pipeline-events", kms_master_key_id: expect.stringMatching(/artifacts_key/) });
+  });
+
+  it("creates a GitHub connection (to confirm once) unless given one", () => {
+    expect(json).toHaveResourceWithProperties(CodestarconnectionsConnection, { provider_type: "GitHub" });
+    expect(stack.output.connection_arn.description).toMatch(/confirm it once in the console/);
+    const arn = "arn:aws:codeconnections:eu-west-1:123456789012:connection/0c9a8d2e-1b2c-4d5e-8f90-1a2b3c4d5e6f";
+    const { json: given, stack: givenStack } = synthPipeline((d) => ({ ...d, connectionArn: arn }));
+    expect(given).not.toHaveResource(CodestarconnectionsConnection);
+    expect(stagesOf(givenStack)[0].action[0].configuration.ConnectionArn).toBe(arn);
+  });
+
+  it("trusts GitHub's OIDC tokens for pull-request and branch plans, and applies only from the protected environment", () => {
+    expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, { url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] });
+    const trustOf = (name: string) => {
+      const [, role] = roleNamed(stack, name);
+      const trustId = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(role.assume_role_policy)![1];
+      return stack.data.aws_iam_policy_document[trustId].statement[0];
+    };
+    const repo = shipped.repository;
+    expect(trustOf("platform-delivery-github-plan").condition).toEqual([
+      { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
+      { test: "StringLike", variable: "token.actions.githubusercontent.com:sub", values: [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`] },
+    ]);
+    expect(trustOf("platform-delivery-github-apply").condition).toContainEqual({
+      test: "StringLike",
+      variable: "token.actions.githubusercontent.com:sub",
+      values: [`repo:${repo}:environment:production`],
+    });
+    expect(roleNamed(stack, "platform-delivery-github-apply")[1].permissions_boundary).toMatch(/apply-boundary/);
+    const { json: without } = synthPipeline((d) => ({ ...d, githubOidc: { enabled: false } }));
+    expect(without).not.toHaveResource(IamOpenidConnectProvider);
+  });
+});

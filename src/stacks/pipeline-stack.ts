@@ -1,0 +1,187 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { configureBackend } from "../backend/configure-backend";
+import type { BackendConfig } from "../config/backend-schema";
+import type { DeliveryConfig } from "../config/delivery-schema";
+import type { PlatformEnvironment } from "../config/load";
+import { AccountContext } from "../constructs/account/account-context";
+import { AlertTopic } from "../constructs/alerting/alert-topic";
+import { ArtifactStore } from "../constructs/delivery/artifact-store";
+import { BuildProjects, buildRuntimeStatements } from "../constructs/delivery/build-projects";
+import { GithubOidc } from "../constructs/delivery/github-oidc";
+import { InfrastructurePipeline } from "../constructs/delivery/infrastructure-pipeline";
+import { ApplyBoundary, type StateLocation, TerraformRoles } from "../constructs/delivery/terraform-roles";
+import { LogRetentionDefault } from "../constructs/logging/log-retention-default";
+import { Naming } from "../naming/naming";
+
+export const PIPELINE_STACK = "pipeline";
+/** The pipeline's names start `<project>-delivery-`; its tags say environment and layer "delivery". */
+export const DELIVERY = "delivery";
+
+export interface PipelineStackProps {
+  readonly project: string;
+  /** The bootstrap state store: the pipeline keeps its own state there, and plans read states encrypted with its key. */
+  readonly state: BackendConfig["state"];
+  readonly delivery: DeliveryConfig;
+  /** Every configured environment; the pipeline promotes through `delivery.environments`, in that order. */
+  readonly environments: readonly PlatformEnvironment[];
+}
+
+/**
+ * `pipeline`: CodePipeline and CodeBuild that synthesize, plan, wait for approval and apply every
+ * `<layer>-<environment>` stack in promotion order, the roles they run as, and (optionally) the
+ * GitHub Actions OIDC roles that run the same scripts.
+ */
+export class PipelineStack extends TerraformStack {
+  readonly naming: Naming;
+  readonly account: AccountContext;
+  readonly artifacts: ArtifactStore;
+  readonly builds: BuildProjects;
+  readonly buildRoles: TerraformRoles;
+  readonly boundary: ApplyBoundary;
+  readonly pipeline: InfrastructurePipeline;
+  readonly alertTopicArn: string;
+  readonly github?: GithubOidc;
+
+  constructor(scope: Construct, props: PipelineStackProps) {
+    super(scope, PIPELINE_STACK);
+    const { project, state, delivery } = props;
+    const naming = new Naming(project, DELIVERY);
+    this.naming = naming;
+    configureBackend(
+      this,
+      { type: "s3", bucket: state.bucket, lockTable: state.lockTable, region: state.region, keyPrefix: project, encrypt: true, useLockfile: false },
+      PIPELINE_STACK,
+    );
+    new AwsProvider(this, "aws", {
+      region: delivery.region,
+      allowedAccountIds: delivery.accountId ? [delivery.accountId] : undefined,
+      defaultTags: [{ tags: naming.tags(DELIVERY) }],
+    });
+    Aspects.of(this).add(new LogRetentionDefault(90));
+    const account = new AccountContext(this, "account");
+    this.account = account;
+
+    const promoted = delivery.environments.map((name) => {
+      const environment = props.environments.find((candidate) => candidate.name === name);
+      if (!environment) throw new Error(`delivery.config.json names environment "${name}", which has no environments/${name}.json`);
+      return environment;
+    });
+    const states: StateLocation[] = promoted.map(({ name, backend }) => {
+      if (backend.type !== "s3") {
+        throw new Error(
+          `environment "${name}" keeps its state in Terraform Cloud; run it from its workspaces, or remove it from delivery.config.json "environments"`,
+        );
+      }
+      return { bucket: backend.bucket, region: backend.region, keyPrefix: backend.keyPrefix, lockTable: backend.lockTable, useLockfile: backend.useLockfile };
+    });
+    // The bootstrap stack names its key after the state bucket; the alias may live in another region.
+    const stateProvider =
+      state.region === delivery.region
+        ? undefined
+        : new AwsProvider(this, "aws-state", { alias: "state", region: state.region, defaultTags: [{ tags: naming.tags(DELIVERY) }] });
+    const stateKey = new DataAwsKmsAlias(this, "state-key", { name: `alias/${state.bucket}`, provider: stateProvider });
+    const stateKmsKeyArns = [
+      stateKey.targetKeyArn,
+      ...new Set(promoted.flatMap(({ backend }) => (backend.type === "s3" && backend.kmsKeyId ? [backend.kmsKeyId] : []))),
+    ];
+
+    this.artifacts = new ArtifactStore(this, "artifacts", { naming, account });
+    this.alertTopicArn = new AlertTopic(this, "events", {
+      name: naming.name("pipeline-events"),
+      emails: delivery.alertEmails,
+      account,
+      kmsKeyArn: this.artifacts.kmsKeyArn,
+    }).arn;
+
+    this.boundary = new ApplyBoundary(this, "apply-boundary", {
+      naming,
+      account,
+      stateBuckets: [state.bucket, ...states.map((location) => location.bucket)],
+    });
+    // CodeBuild of this account only (confused deputy): both build roles are assumed by the builds.
+    const codeBuildTrust = new DataAwsIamPolicyDocument(this, "codebuild-trust", {
+      statement: [
+        {
+          sid: "CodeBuildOfThisAccount",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: [account.servicePrincipal("codebuild")] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
+        },
+      ],
+    }).json;
+    this.buildRoles = new TerraformRoles(this, "build-roles", {
+      naming,
+      account,
+      rolePart: "build",
+      planTrustPolicy: codeBuildTrust,
+      applyTrustPolicy: codeBuildTrust,
+      states,
+      stateKmsKeyArns,
+      applyBoundaryArn: this.boundary.arn,
+      runtimeStatements: buildRuntimeStatements({ account, naming, artifactBucketArn: this.artifacts.bucketArn, kmsKeyArn: this.artifacts.kmsKeyArn }),
+    });
+
+    this.builds = new BuildProjects(this, "builds", {
+      naming,
+      account,
+      kmsKeyArn: this.artifacts.kmsKeyArn,
+      artifactBucketArn: this.artifacts.bucketArn,
+      terraform: delivery.terraform,
+      planRoleArn: this.buildRoles.planRole.arn,
+      applyRoleArn: this.buildRoles.applyRole.arn,
+    });
+
+    this.pipeline = new InfrastructurePipeline(this, "infrastructure", {
+      naming,
+      account,
+      environments: delivery.environments,
+      approvalBefore: delivery.approvalBefore,
+      projects: {
+        synth: { name: this.builds.projects.synth.name, arn: this.builds.projects.synth.arn },
+        plan: { name: this.builds.projects.plan.name, arn: this.builds.projects.plan.arn },
+        apply: { name: this.builds.projects.apply.name, arn: this.builds.projects.apply.arn },
+      },
+      connectionArn: delivery.connectionArn,
+      repository: delivery.repository,
+      branch: delivery.branch,
+      artifactBucketName: this.artifacts.bucketName,
+      artifactBucketArn: this.artifacts.bucketArn,
+      kmsKeyArn: this.artifacts.kmsKeyArn,
+      notificationTopicArn: this.alertTopicArn,
+    });
+
+    if (delivery.githubOidc.enabled) {
+      this.github = new GithubOidc(this, "github", {
+        naming,
+        account,
+        repository: delivery.repository,
+        branch: delivery.branch,
+        states,
+        stateKmsKeyArns,
+        applyBoundaryArn: this.boundary.arn,
+      });
+      new TerraformOutput(this, "github_plan_role_arn", { value: this.github.roles.planRole.arn, description: "AWS_PLAN_ROLE_ARN of .github/workflows/infrastructure.yml" });
+      new TerraformOutput(this, "github_apply_role_arn", { value: this.github.roles.applyRole.arn, description: "AWS_APPLY_ROLE_ARN of .github/workflows/infrastructure.yml" });
+    }
+
+    new TerraformOutput(this, "pipeline_name", { value: this.pipeline.pipeline.name });
+    new TerraformOutput(this, "artifact_bucket", { value: this.artifacts.bucketName });
+    new TerraformOutput(this, "pipeline_events_topic_arn", { value: this.alertTopicArn, description: "Failures, successes and approvals waiting." });
+    new TerraformOutput(this, "connection_arn", {
+      value: this.pipeline.connectionArn,
+      description: this.pipeline.connection
+        ? "Created PENDING: confirm it once in the console (Developer Tools > Settings > Connections > Update pending connection) before the first run"
+        : "The existing connection from delivery.config.json",
+    });
+    if (this.pipeline.connection) {
+      new TerraformOutput(this, "connection_status", {
+        value: this.pipeline.connection.connectionStatus,
+        description: "PENDING until a human confirms the GitHub connection in the console; the Source stage fails until then.",
+      });
+    }
+  }
+}
