@@ -32,6 +32,9 @@ describe("AppStack with Lambda", () => {
   it("runs the API from its ECR image in prod, and the worker and producer from zips", () => {
     const byName = Object.fromEntries(bodies("app-prod", "aws_lambda_function").map((fn) => [fn.function_name, fn]));
     expect(byName["platform-prod-api"]).toMatchObject({ package_type: "Image", image_uri: expect.stringMatching(/:initial$/), reserved_concurrent_executions: 100 });
+    // The backend pipeline rolls the image forward; Terraform must not roll it back.
+    expect(byName["platform-prod-api"].lifecycle).toEqual({ ignore_changes: ["image_uri"] });
+    expect(byName["platform-prod-worker"].lifecycle).toBeUndefined();
     expect(byName["platform-prod-worker"].package_type ?? "Zip").toBe("Zip");
   });
 

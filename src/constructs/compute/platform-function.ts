@@ -207,6 +207,9 @@ export class PlatformFunction extends Construct implements Grantee {
       // and may send to its dead-letter queue (grants); the log group must exist before Lambda
       // would create its own, unencrypted and kept forever, on the first invocation.
       dependsOn: [this.logGroup, basePolicy, this.grants.policy],
+      // An image function is rolled forward by the backend delivery pipeline (new digest, health
+      // check); Terraform sets its first image and must not roll it back on the next apply.
+      lifecycle: code.kind === "image" ? { ignoreChanges: ["image_uri"] } : undefined,
     });
 
     this.functionName = this.function.functionName;
