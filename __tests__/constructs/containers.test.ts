@@ -71,7 +71,7 @@ describe("ContainerService", () => {
       propagate_tags: "SERVICE",
       desired_count: 1,
       health_check_grace_period_seconds: 60,
-      lifecycle: { ignore_changes: ["desired_count"] },
+      lifecycle: { ignore_changes: ["desired_count", "task_definition"] },
       load_balancer: [{ container_name: "api", container_port: 8080, target_group_arn: expect.stringContaining("aws_lb_target_group.") }],
     });
   });

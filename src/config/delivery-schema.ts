@@ -73,6 +73,30 @@ export const deliveryConfigSchema = z
       })
       .default({ enabled: false })
       .describe("Also create the GitHub Actions OIDC provider and roles for .github/workflows/infrastructure.yml."),
+    backend: z
+      .strictObject({
+        enabled: z.boolean({ error: "must be true or false" }).default(false),
+      })
+      .default({ enabled: false })
+      .describe(
+        "Also create the backend pipeline: build Dockerfile.api for arm64, push it to each environment's ECR repository and roll the API (image-packaged Lambda or ECS) to the new digest, then check /api/health.",
+      ),
+    frontend: z
+      .strictObject({
+        enabled: z.boolean({ error: "must be true or false" }).default(false),
+        buildCommand: z
+          .string({ error: "must be a shell command string" })
+          .min(1, { error: "must not be empty" })
+          .optional()
+          .describe("Builds the SPA into outputDir (e.g. \"npm run build:site\"). Default: site/ is copied as it is."),
+        outputDir: z
+          .string({ error: "must be a relative directory string" })
+          .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]+$/, { error: 'must be a relative directory inside the repository such as "dist/site" (no "..", no leading "/")' })
+          .default("dist/site")
+          .describe("Where the build leaves the files synced to the site bucket."),
+      })
+      .default({ enabled: false, outputDir: "dist/site" })
+      .describe("Also create the frontend pipeline: build the SPA, sync it to each environment's site bucket and invalidate CloudFront."),
   })
   .superRefine((config, context) => {
     config.approvalBefore.forEach((name, index) => {

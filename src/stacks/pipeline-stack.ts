@@ -9,6 +9,7 @@ import type { DeliveryConfig } from "../config/delivery-schema";
 import type { PlatformEnvironment } from "../config/load";
 import { AccountContext } from "../constructs/account/account-context";
 import { AlertTopic } from "../constructs/alerting/alert-topic";
+import { type AppDeliveryEnvironment, BackendPipeline, FrontendPipeline } from "../constructs/delivery/app-delivery";
 import { ArtifactStore } from "../constructs/delivery/artifact-store";
 import { BuildProjects, buildRuntimeStatements } from "../constructs/delivery/build-projects";
 import { GithubOidc } from "../constructs/delivery/github-oidc";
@@ -45,6 +46,10 @@ export class PipelineStack extends TerraformStack {
   readonly pipeline: InfrastructurePipeline;
   readonly alertTopicArn: string;
   readonly github?: GithubOidc;
+  /** With `backend.enabled`: API image → ECR → Lambda or ECS, per environment. */
+  readonly backend?: BackendPipeline;
+  /** With `frontend.enabled`: SPA → site bucket → CloudFront invalidation, per environment. */
+  readonly frontend?: FrontendPipeline;
 
   constructor(scope: Construct, props: PipelineStackProps) {
     super(scope, PIPELINE_STACK);
@@ -153,6 +158,46 @@ export class PipelineStack extends TerraformStack {
       kmsKeyArn: this.artifacts.kmsKeyArn,
       notificationTopicArn: this.alertTopicArn,
     });
+
+    if (delivery.backend.enabled || delivery.frontend.enabled) {
+      const targets: AppDeliveryEnvironment[] = promoted.map((environment) => {
+        if (delivery.accountId && environment.accountId && environment.accountId !== delivery.accountId) {
+          throw new Error(
+            `environment "${environment.name}" runs in account ${environment.accountId}, the pipeline in ${delivery.accountId}: the backend and frontend pipelines deploy only within their own account`,
+          );
+        }
+        return {
+          name: environment.name,
+          region: environment.region,
+          accountId: environment.accountId,
+          compute: { kind: environment.compute.kind, packaging: environment.compute.packaging },
+          domainName: environment.domain?.name,
+          kmsKey: environment.features.kmsKey,
+        };
+      });
+      const shared = {
+        naming,
+        account,
+        environments: targets,
+        approvalBefore: delivery.approvalBefore,
+        // The same connection as the infrastructure pipeline: one confirmation in the console covers all three.
+        connectionArn: this.pipeline.connectionArn,
+        repository: delivery.repository,
+        branch: delivery.branch,
+        artifactBucketName: this.artifacts.bucketName,
+        artifactBucketArn: this.artifacts.bucketArn,
+        kmsKeyArn: this.artifacts.kmsKeyArn,
+        notificationTopicArn: this.alertTopicArn,
+      };
+      if (delivery.backend.enabled) {
+        this.backend = new BackendPipeline(this, "backend-delivery", shared);
+        new TerraformOutput(this, "backend_pipeline_name", { value: this.backend.pipeline.name });
+      }
+      if (delivery.frontend.enabled) {
+        this.frontend = new FrontendPipeline(this, "frontend-delivery", { ...shared, buildCommand: delivery.frontend.buildCommand, outputDir: delivery.frontend.outputDir });
+        new TerraformOutput(this, "frontend_pipeline_name", { value: this.frontend.pipeline.name });
+      }
+    }
 
     if (delivery.githubOidc.enabled) {
       this.github = new GithubOidc(this, "github", {

@@ -213,7 +213,9 @@ export class ContainerService extends Construct {
       enableExecuteCommand: false,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
-      lifecycle: { ignoreChanges: ["desired_count"] },
+      // Autoscaling owns the task count and the backend pipeline rolls new task definition revisions
+      // (new image digests); an apply must not undo either.
+      lifecycle: { ignoreChanges: ["desired_count", "task_definition"] },
       // ECS refuses a target group that no listener uses yet.
       dependsOn: [this.loadBalancer.httpListener],
     });
