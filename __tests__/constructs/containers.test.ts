@@ -113,11 +113,28 @@ describe("ContainerService", () => {
 
   it("passes plain configuration as environment and secrets by Secrets Manager ARN, never by value", () => {
     const [container] = containers(plain);
-    expect(container.environment).toEqual([{ name: "PLATFORM_PARAMETERS_PATH", value: "/platform/dev" }]);
+    expect(container.environment).toEqual([
+      { name: "PLATFORM_PARAMETERS_PATH", value: "/platform/dev" },
+      { name: "PORT", value: "8080" },
+    ]);
     expect(container.secrets).toEqual([
       { name: "APP_SECRET", valueFrom: APP_SECRET },
       { name: "DB_PASSWORD", valueFrom: `${DB_SECRET}:password::` },
     ]);
+  });
+
+  it("starts the image's HTTP server instead of Lambda's runtime client, on the container port", () => {
+    const [container] = containers(plain);
+    expect(container.entryPoint).toEqual(["node"]);
+    expect(container.command).toEqual(["/var/task/server.js"]);
+    const [moved] = containers(synth({ settings: { containerPort: 3000 }, environment: {} }));
+    expect(moved.environment).toEqual([{ name: "PORT", value: "3000" }]);
+    expect(moved.portMappings).toEqual([{ containerPort: 3000, hostPort: 3000, protocol: "tcp" }]);
+  });
+
+  it("refuses PORT from the caller: it always follows the container port", () => {
+    expect(() => synth({ environment: { PORT: "9000" } })).toThrow(/PORT is set from settings.containerPort/);
+    expect(() => synth({ secrets: { PORT: APP_SECRET } })).toThrow(/PORT is set from settings.containerPort/);
   });
 
   it("refuses a name given both as plain environment and as secret", () => {

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { homedir, tmpdir } from "node:os";
@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { crc32, inflateRawSync } from "node:zlib";
 import { App, TerraformStack, Testing } from "cdktf";
 import {
+  API_SERVER_FILE,
   buildFunctionBundles,
   FunctionBundles,
   HANDLER_NAMES,
@@ -253,6 +254,48 @@ describe("FunctionBundles: the bundled code runs as Lambda would run it", () => 
     const health = invokeBundled(root, "api", apiEvent("/health"), { PLATFORM_PARAMETERS_PATH: "" });
     expect(health.statusCode).toBe(503);
     expect(JSON.parse(health.body).build.version).toBe("2.0.0-test");
+  });
+
+  it("serves the API over HTTP from the image layout (server.js beside index.js, the layer on NODE_PATH) and exits 0 on SIGTERM", async () => {
+    const bundles = buildFunctionBundles({ cacheDir, buildVersion: "2.0.0-test" });
+    expect(readdirSync(bundles.apiServer.directory)).toEqual([API_SERVER_FILE]);
+    const code = readFileSync(join(bundles.apiServer.directory, API_SERVER_FILE));
+    expect(createHash("sha256").update(code).digest("hex")).toBe(bundles.apiServer.sha256);
+    expect(code.toString("utf8")).toContain(`require("${RUNTIME_MODULE}")`);
+    expect(code.toString("utf8")).not.toMatch(/require\(["']\.\.?\//);
+    expect(code.length).toBeLessThan(24_000); // the handler inlined, the SDK left to the layer
+    // The Lambda zip is untouched: ECS's entry point is staged into the image separately.
+    expect([...readZip(readFileSync(bundles.handlers.api.zipFile)).keys()]).toEqual(["index.js"]);
+
+    const root = lambdaLayout(bundles, "api");
+    cpSync(join(bundles.apiServer.directory, API_SERVER_FILE), join(root, "task", API_SERVER_FILE));
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, [join(root, "task", API_SERVER_FILE)], {
+      cwd: join(root, "task"),
+      env: { ...process.env, NODE_PATH: join(root, "opt", "nodejs", "node_modules"), PORT: String(port), LOG_LEVEL: "silent", PLATFORM_PARAMETERS_PATH: "" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr?.on("data", (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (status) => resolve(status)));
+    try {
+      let hello: Response | undefined;
+      for (let attempt = 0; attempt < 100 && !hello; attempt++) {
+        hello = await fetch(`http://127.0.0.1:${port}/api/hello`).catch(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 50)); // not listening yet
+          return undefined;
+        });
+      }
+      expect(stderr).toBe("");
+      expect(hello?.status).toBe(200);
+      expect(await hello?.json()).toEqual({ message: "Hello, world!" });
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(503);
+      expect(((await health.json()) as { build: { version: string } }).build.version).toBe("2.0.0-test");
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
   });
 
   it("reads SSM and sends to SQS with the SDK the layer bundles", async () => {

@@ -272,7 +272,7 @@ describe("scripts/ci backend and frontend", () => {
     expect(log).toContain(`docker push ${repositories[0]}:abc123`);
     // The second repository already reports the digest (the fake is shared): no second push.
     expect(log.filter((call) => call.startsWith("docker push"))).toEqual([`docker push ${repositories[0]}:abc123`]);
-    expect(readdirSync(join(REPOSITORY_ROOT, "build", "api-image", "api"))).toEqual(["index.js"]);
+    expect(readdirSync(join(REPOSITORY_ROOT, "build", "api-image", "api")).sort()).toEqual(["index.js", "server.js"]);
     expect(existsSync(join(REPOSITORY_ROOT, "build", "api-image", "layer", "nodejs", "node_modules", "@serverless-platform", "runtime", "index.js"))).toBe(true);
     expect(bash(script("backend-build.sh"), { PATH: withBin(bin) })).toEqual({ status: 1, output: expect.stringContaining("set IMAGE_REPOSITORIES") });
     expect(bash(script("backend-build.sh"), { PATH: withBin(bin), IMAGE_REPOSITORIES: repositories[0] })).toEqual({ status: 1, output: expect.stringContaining("set IMAGE_TAG") });

@@ -37,12 +37,15 @@ mkdir -p build/api-image
 IMAGE_TAG=$tag run npx --no-install tsx -e '
 const { buildFunctionBundles } = require("./src/constructs/compute/function-bundles");
 const bundles = buildFunctionBundles({ buildVersion: process.env.IMAGE_TAG });
-process.stdout.write(JSON.stringify({ layer: bundles.layer.directory, api: bundles.handlers.api.directory }));
+process.stdout.write(JSON.stringify({ layer: bundles.layer.directory, api: bundles.handlers.api.directory, server: bundles.apiServer.directory }));
 ' >build/api-image/bundles.json
 layer_dir=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["layer"])' build/api-image/bundles.json)
 api_dir=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api"])' build/api-image/bundles.json)
 run cp -R "$layer_dir" build/api-image/layer
+server_dir=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["server"])' build/api-image/bundles.json)
 run cp -R "$api_dir" build/api-image/api
+# ECS's entry point (node /var/task/server.js), beside the handler it wraps.
+run cp "$server_dir/server.js" build/api-image/api/server.js
 
 local_image=api:$tag
 run docker build --platform "$platform" --file "$dockerfile" --tag "$local_image" .

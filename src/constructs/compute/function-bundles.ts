@@ -13,6 +13,11 @@ export const HANDLER_NAMES: readonly HandlerName[] = ["api", "worker", "producer
 export const RUNTIME_MODULE = "@serverless-platform/runtime";
 /** The `handler` setting of every function: each zip holds `index.js` exporting `handler`. */
 export const LAMBDA_HANDLER = "index.handler";
+/**
+ * The API image's HTTP entry point for ECS (`src/handlers/api/server.ts`), next to `index.js` in the
+ * image's task root. Not part of the API zip: Lambda never runs it.
+ */
+export const API_SERVER_FILE = "server.js";
 /** The runtime the bundles target (esbuild `node22`); also the layer's compatible runtime. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
 
@@ -45,8 +50,17 @@ export interface BuiltBundles {
   readonly key: string;
   readonly layer: BundleFile;
   readonly handlers: Readonly<Record<HandlerName, BundleFile>>;
+  /** The API's HTTP server for the container image (`API_SERVER_FILE`); a directory only, no zip. */
+  readonly apiServer: ImageFile;
   /** False when this call ran esbuild; true when a cache entry (on disk or in this process) answered. */
   readonly fromCache: boolean;
+}
+
+export interface ImageFile {
+  /** SHA-256 of the file, lower-case hex. */
+  readonly sha256: string;
+  /** The directory holding it, to copy into the image beside the handler. */
+  readonly directory: string;
 }
 
 export interface BuildFunctionBundlesOptions {
@@ -62,7 +76,10 @@ interface Manifest {
   readonly key: string;
   readonly layer: Omit<BundleFile, "zipFile" | "directory"> & { readonly name: string };
   readonly handlers: Record<HandlerName, Omit<BundleFile, "zipFile" | "directory"> & { readonly name: string }>;
+  readonly apiServer: { readonly name: string; readonly sha256: string };
 }
+
+const API_SERVER_BUNDLE = "api-server";
 
 const built = new Map<string, BuiltBundles>();
 
@@ -161,8 +178,13 @@ function buildOptions(buildVersion: string | undefined): BuildOptions {
  * the runtime bundled whole, the handlers with `../runtime` left external and then pointed at the
  * layer's module.
  */
-function bundleAll(handlersDir: string, buildVersion: string | undefined): { layer: string; handlers: Record<HandlerName, string> } {
-  const entryPoints = { layer: join(handlersDir, "runtime", "index.ts"), ...Object.fromEntries(HANDLER_NAMES.map((name) => [name, join(handlersDir, name, "index.ts")])) };
+function bundleAll(handlersDir: string, buildVersion: string | undefined): { layer: string; handlers: Record<HandlerName, string>; apiServer: string } {
+  const entryPoints = {
+    layer: join(handlersDir, "runtime", "index.ts"),
+    ...Object.fromEntries(HANDLER_NAMES.map((name) => [name, join(handlersDir, name, "index.ts")])),
+    // Bundled like a handler (the API handler inlined, the runtime from the layer), so it needs nothing but the image.
+    [API_SERVER_BUNDLE]: join(handlersDir, "api", "server.ts"),
+  };
   const { buildSync } = require("esbuild") as typeof import("esbuild");
   // `../runtime` as written in a handler directory; the runtime imports only its own `./` modules, so it is bundled whole.
   const result = buildSync({ ...buildOptions(buildVersion), entryPoints, outdir: join(REPOSITORY_ROOT, ".function-bundles"), external: [RUNTIME_IMPORT] });
@@ -176,11 +198,12 @@ function bundleAll(handlersDir: string, buildVersion: string | undefined): { lay
   const layer = text("layer");
   const runtimeInputs = `${relative(REPOSITORY_ROOT, join(handlersDir, "runtime")).split(sep).join("/")}/`;
   if (/require\((["'`])\.\.?\//.test(layer.code)) throw new Error("FunctionBundles: the runtime keeps a relative require; it must be self-contained");
-  return { layer: layer.code, handlers: Object.fromEntries(HANDLER_NAMES.map((name) => [name, linkHandler(name, text(name), runtimeInputs)])) as Record<HandlerName, string> };
+  const handlers = Object.fromEntries(HANDLER_NAMES.map((name) => [name, linkHandler(name, text(name), runtimeInputs)])) as Record<HandlerName, string>;
+  return { layer: layer.code, handlers, apiServer: linkHandler(API_SERVER_BUNDLE, text(API_SERVER_BUNDLE), runtimeInputs) };
 }
 
 /** Checks what a handler bundle inlined and points its `require("../runtime")` at the layer's module. */
-function linkHandler(name: HandlerName, output: { code: string; inputs: string[] }, runtimeInputs: string): string {
+function linkHandler(name: HandlerName | typeof API_SERVER_BUNDLE, output: { code: string; inputs: string[] }, runtimeInputs: string): string {
   for (const input of output.inputs) {
     if (SDK_PACKAGE.test(input)) {
       throw new Error(`FunctionBundles: handler ${name} bundles ${input}; handlers reach the AWS SDK through ${RUNTIME_IMPORT}, which the layer provides`);
@@ -210,7 +233,10 @@ function writeBundles(target: string, key: string, handlersDir: string, buildVer
     key,
     layer: writeBundle(target, "layer", layerFiles),
     handlers: Object.fromEntries(HANDLER_NAMES.map((name) => [name, writeBundle(target, name, [{ path: "index.js", data: Buffer.from(code.handlers[name]) }])])) as Manifest["handlers"],
+    apiServer: { name: API_SERVER_BUNDLE, sha256: sha256(code.apiServer) },
   };
+  mkdirSync(join(target, API_SERVER_BUNDLE), { recursive: true });
+  writeFileSync(join(target, API_SERVER_BUNDLE, API_SERVER_FILE), code.apiServer);
   writeFileSync(join(target, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
@@ -249,6 +275,7 @@ function readManifest(entryDir: string, fromCache: boolean): BuiltBundles {
     key: manifest.key,
     layer: file(manifest.layer),
     handlers: Object.fromEntries(HANDLER_NAMES.map((name) => [name, file(manifest.handlers[name])])) as Record<HandlerName, BundleFile>,
+    apiServer: { sha256: manifest.apiServer.sha256, directory: join(entryDir, manifest.apiServer.name) },
     fromCache,
   };
 }

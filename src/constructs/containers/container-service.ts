@@ -17,6 +17,16 @@ export const CONTAINER_NAME = "api";
 /** Writable scratch space under the read-only root file system (the task's ephemeral storage). */
 export const SCRATCH_PATH = "/tmp";
 
+/**
+ * How ECS starts the API image: the image's own entry point is Lambda's runtime interface client,
+ * which serves no port, so the task runs the HTTP server bundled beside the handler
+ * (`src/handlers/api/server.ts`, staged by scripts/ci/backend-build.sh into the task root).
+ */
+export const API_SERVER_ENTRY_POINT = ["node"];
+export const API_SERVER_COMMAND = ["/var/task/server.js"];
+/** The variable the server reads its port from; always the container port, so it is not configurable separately. */
+export const PORT_VARIABLE = "PORT";
+
 /** Sizing and scaling of the service: `compute.ecs` of the environment file. */
 export interface ContainerServiceSettings {
   /** Task CPU units (256, 512, 1024, 2048 or 4096). */
@@ -58,7 +68,7 @@ export interface ContainerServiceProps {
   /** Repositories the execution role may pull from. Default: every repository named `<project>-<env>-*`. */
   readonly repositoryArns?: string[];
   readonly settings: ContainerServiceSettings;
-  /** Plain configuration as environment variables (names, paths, endpoints; never secret values). */
+  /** Plain configuration as environment variables (names, paths, endpoints; never secret values). `PORT` is set from `settings.containerPort`. */
   readonly environment: Record<string, string>;
   /**
    * Environment variable name to Secrets Manager secret ARN, or `<secret arn>:<json key>::` for one
@@ -122,6 +132,9 @@ export class ContainerService extends Construct {
     const { naming, account, settings, network } = props;
     const both = Object.keys(props.environment).filter((name) => name in props.secrets);
     if (both.length > 0) throw new Error(`ContainerService: ${both.join(", ")} given both as plain environment and as secret`);
+    if (PORT_VARIABLE in props.environment || PORT_VARIABLE in props.secrets) {
+      throw new Error(`ContainerService: ${PORT_VARIABLE} is set from settings.containerPort; do not pass it in environment or secrets`);
+    }
 
     this.cluster = new EcsCluster(this, "cluster", {
       name: naming.name("cluster"),
@@ -146,17 +159,20 @@ export class ContainerService extends Construct {
     this.taskRole = roles.taskRole;
     this.executionRole = roles.executionRole;
 
-    const environment = byName(props.environment).map((name) => ({ name, value: props.environment[name] }));
+    const plain: Record<string, string> = { ...props.environment, [PORT_VARIABLE]: String(settings.containerPort) };
+    const environment = byName(plain).map((name) => ({ name, value: plain[name] }));
     const secrets = byName(props.secrets).map((name) => ({ name, valueFrom: props.secrets[name] }));
     const container = {
       name: CONTAINER_NAME,
       image: props.imageUri,
       essential: true,
+      entryPoint: API_SERVER_ENTRY_POINT,
+      command: API_SERVER_COMMAND,
       portMappings: [{ containerPort: settings.containerPort, hostPort: settings.containerPort, protocol: "tcp" }],
       // The image cannot be changed at run time; code that needs scratch files gets /tmp.
       readonlyRootFilesystem: true,
       mountPoints: [{ sourceVolume: "scratch", containerPath: SCRATCH_PATH, readOnly: false }],
-      ...(environment.length > 0 ? { environment } : {}),
+      environment,
       ...(secrets.length > 0 ? { secrets } : {}),
       logConfiguration: {
         logDriver: "awslogs",
