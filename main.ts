@@ -1,3 +1,4 @@
+import "./src/synthesis-speed";
 import { App } from "cdktf";
 import { loadDeliveryConfigOrExit } from "./src/config/delivery-schema";
 import { loadPlatformConfigOrExit } from "./src/config/load";
