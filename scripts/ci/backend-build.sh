@@ -9,15 +9,8 @@
 # Dockerfile.api); PLATFORM (default linux/arm64, what the functions and tasks run on); IMAGE_FILE
 # (default image.env: IMAGE_TAG and IMAGE_DIGEST, the build artifact the deploys read).
 set -euo pipefail
-say() { printf '==> %s\n' "$*" >&2; }
-run() {
-  printf '+ %s\n' "$*" >&2
-  "$@"
-}
-die() {
-  printf 'error: %s\n' "$*" >&2
-  exit 1
-}
+# shellcheck source=scripts/ci/log.sh
+source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 repositories=${IMAGE_REPOSITORIES:?set IMAGE_REPOSITORIES to the ECR repository URIs to push to, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-stage-api}

@@ -7,15 +7,8 @@
 # and API": its domain is looked up); HEALTH_PATH (default /api/health); HEALTH_ATTEMPTS (default
 # 20); HEALTH_INTERVAL seconds between attempts (default 15); HEALTH_TIMEOUT per request (default 10).
 set -euo pipefail
-say() { printf '==> %s\n' "$*" >&2; }
-run() {
-  printf '+ %s\n' "$*" >&2
-  "$@"
-}
-die() {
-  printf 'error: %s\n' "$*" >&2
-  exit 1
-}
+# shellcheck source=scripts/ci/log.sh
+source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 
 site=${SITE_URL:-}
 if [ -z "$site" ]; then

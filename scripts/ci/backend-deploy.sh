@@ -9,15 +9,8 @@
 # ecs: CLUSTER_NAME, SERVICE_NAME, TASK_FAMILY (required), CONTAINER_NAME (default api).
 # AWS_REGION selects the environment's region.
 set -euo pipefail
-say() { printf '==> %s\n' "$*" >&2; }
-run() {
-  printf '+ %s\n' "$*" >&2
-  "$@"
-}
-die() {
-  printf 'error: %s\n' "$*" >&2
-  exit 1
-}
+# shellcheck source=scripts/ci/log.sh
+source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 
 target=${DEPLOY_TARGET:?set DEPLOY_TARGET to lambda or ecs}
 repository=${REPOSITORY_URI:?set REPOSITORY_URI to the environment ECR repository, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-stage-api}

@@ -9,15 +9,8 @@
 # The copy renames every .js and .css file to <name>.<8 hex of its SHA-256>.<ext> and rewrites
 # index.html to match, so frontend-publish.sh may cache them for a year: a change is a new name.
 set -euo pipefail
-say() { printf '==> %s\n' "$*" >&2; }
-run() {
-  printf '+ %s\n' "$*" >&2
-  "$@"
-}
-die() {
-  printf 'error: %s\n' "$*" >&2
-  exit 1
-}
+# shellcheck source=scripts/ci/log.sh
+source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 out=${OUTPUT_DIR:-dist/site}

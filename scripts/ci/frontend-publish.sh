@@ -10,15 +10,8 @@
 # Fingerprinted files of earlier releases stay, so a browser holding an older index.html still
 # loads; CloudFront is told to drop only "/" and "/index.html".
 set -euo pipefail
-say() { printf '==> %s\n' "$*" >&2; }
-run() {
-  printf '+ %s\n' "$*" >&2
-  "$@"
-}
-die() {
-  printf 'error: %s\n' "$*" >&2
-  exit 1
-}
+# shellcheck source=scripts/ci/log.sh
+source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 
 bucket=${SITE_BUCKET:?set SITE_BUCKET to the environment site bucket, e.g. platform-stage-site-123456789012}
 dir=${SITE_DIR:-dist/site}

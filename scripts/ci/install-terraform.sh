@@ -7,15 +7,8 @@
 # delivery.config.json); TERRAFORM_INSTALL_DIR (default /usr/local/bin); TERRAFORM_ZIP_URL
 # (default: the release on releases.hashicorp.com, for linux_amd64).
 set -euo pipefail
-say() { printf '==> %s\n' "$*" >&2; }
-run() {
-  printf '+ %s\n' "$*" >&2
-  "$@"
-}
-die() {
-  printf 'error: %s\n' "$*" >&2
-  exit 1
-}
+# shellcheck source=scripts/ci/log.sh
+source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 
 version=${TERRAFORM_VERSION:?set TERRAFORM_VERSION, e.g. 1.11.4}
 sha256=${TERRAFORM_SHA256:?set TERRAFORM_SHA256 to the SHA-256 of the release zip}

@@ -5,15 +5,8 @@ TERRAFORM=${TERRAFORM:-terraform}
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STACKS_DIR=${STACKS_DIR:-$REPO_ROOT/cdktf.out/stacks}
 
-say() { printf '==> %s\n' "$*" >&2; }
-run() {
-  printf '+ %s\n' "$*" >&2
-  "$@"
-}
-die() {
-  printf 'error: %s\n' "$*" >&2
-  exit 1
-}
+# shellcheck source=scripts/ci/log.sh
+source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 
 # The working directory of $STACK, as `npm run synth` (or the Synth build) wrote it.
 stack_dir() {
