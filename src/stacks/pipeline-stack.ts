@@ -1,4 +1,3 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
@@ -17,6 +16,7 @@ import { InfrastructurePipeline } from "../constructs/delivery/infrastructure-pi
 import { ApplyBoundary, type StateLocation, TerraformRoles } from "../constructs/delivery/terraform-roles";
 import { LogRetentionDefault } from "../constructs/logging/log-retention-default";
 import { Naming } from "../naming/naming";
+import { assumedBy } from "../constructs/iam/assumed-by";
 
 export const PIPELINE_STACK = "pipeline";
 /** The pipeline's names start `<project>-delivery-`; its tags say environment and layer "delivery". */
@@ -108,16 +108,7 @@ export class PipelineStack extends TerraformStack {
       stateBuckets: [state.bucket, ...states.map((location) => location.bucket)],
     });
     // CodeBuild of this account only (confused deputy): both build roles are assumed by the builds.
-    const codeBuildTrust = new DataAwsIamPolicyDocument(this, "codebuild-trust", {
-      statement: [
-        {
-          sid: "CodeBuildOfThisAccount",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [account.servicePrincipal("codebuild")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    }).json;
+    const codeBuildTrust = assumedBy(this, "codebuild-trust", account, "codebuild", "CodeBuildOfThisAccount");
     this.buildRoles = new TerraformRoles(this, "build-roles", {
       naming,
       account,

@@ -3,7 +3,6 @@ import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import { BackupVaultNotifications } from "@cdktf/provider-aws/lib/backup-vault-notifications";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
@@ -14,6 +13,7 @@ import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
 import { keyPolicy } from "../encryption/key-policy";
 import { BackupVault } from "./backup-vault";
+import { assumedBy } from "../iam/assumed-by";
 
 /** Every hour on the hour (UTC). AWS Backup cron: minutes hours day-of-month month day-of-week year. */
 export const HOURLY_SCHEDULE = "cron(0 * ? * * *)";
@@ -169,19 +169,11 @@ export class PlatformBackup extends Construct {
       rule: [rule("hourly", HOURLY_SCHEDULE, hourlyRetentionDays, true), rule("daily", DAILY_SCHEDULE, dailyRetentionDays, false)],
     });
 
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [account.servicePrincipal("backup")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    });
+    const trust = assumedBy(this, "trust", account, "backup");
     const role = new IamRole(this, "role", {
       name: naming.name("backup"),
       description: `AWS Backup backs up, copies and restores ${naming.prefix}'s data as this role`,
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trust,
     });
     const attachments = BACKUP_ROLE_MANAGED_POLICIES.map(
       (policy) =>

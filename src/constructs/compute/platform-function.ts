@@ -1,5 +1,4 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LambdaFunction, type LambdaFunctionConfig } from "@cdktf/provider-aws/lib/lambda-function";
@@ -9,6 +8,7 @@ import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
 import { type GrantStatement, type Grantee, grant, RoleGrants } from "../iam/grants";
+import { assumedBy } from "../iam/assumed-by";
 
 /** The managed Node.js runtime of zip functions and of the shared layer. */
 export const NODE_RUNTIME = "nodejs22.x";
@@ -129,19 +129,11 @@ export class PlatformFunction extends Construct implements Grantee {
     const functionName = naming.name(props.name);
     this.timeoutSeconds = props.timeoutSeconds;
 
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [account.servicePrincipal("lambda")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    });
+    const trust = assumedBy(this, "trust", account, "lambda");
     this.role = new IamRole(this, "role", {
       name: naming.name(props.name, "function"),
       description: `Execution role of the ${functionName} function`,
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trust,
       permissionsBoundary: props.boundaryArn,
     });
     const basePolicy = new IamRolePolicyAttachment(this, "base-policy", { role: this.role.name, policyArn: props.basePolicyArn });

@@ -1,4 +1,3 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
@@ -6,6 +5,7 @@ import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
 import { grant, RoleGrants } from "../iam/grants";
 import type { PlatformFunction } from "./platform-function";
+import { assumedBy } from "../iam/assumed-by";
 
 /** Scheduler retries a failed delivery twice, for at most an hour, then dead-letters the event. */
 export const SCHEDULE_RETRY = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 } as const;
@@ -51,21 +51,13 @@ export class ProducerSchedule extends Construct {
     // Known before the schedule exists, so the role's policy can name it without a dependency cycle.
     const scheduleArn = account.arn("scheduler", `schedule/${props.groupName}/${name}`);
 
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [account.servicePrincipal("scheduler")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    });
+    const trust = assumedBy(this, "trust", account, "scheduler");
     // A service role, not a workload role: the workload boundary's kms:ViaService rule would refuse
     // the payload decryption Scheduler performs with this role.
     this.role = new IamRole(this, "role", {
       name: naming.name(props.name ?? "producer", "schedule"),
       description: `EventBridge Scheduler invokes ${props.fn.functionName} for the ${name} schedule`,
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trust,
     });
     this.grants = new RoleGrants(this, "grants", {
       roleName: this.role.name,

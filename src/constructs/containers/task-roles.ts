@@ -5,6 +5,7 @@ import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
+import { assumedBy } from "../iam/assumed-by";
 
 /**
  * The secret itself from a `valueFrom` reference: a secret ARN has seven colon-separated fields;
@@ -45,21 +46,12 @@ export class TaskRoles extends Construct {
     const { naming, account } = props;
 
     // ECS passes the role for tasks of this account only (confused deputy).
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          sid: "EcsTasksOfThisAccount",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [account.servicePrincipal("ecs-tasks")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    });
+    const trust = assumedBy(this, "trust", account, "ecs-tasks", "EcsTasksOfThisAccount");
     const role = (roleId: string, name: string, description: string) =>
       new IamRole(this, roleId, {
         name: naming.name(name),
         description,
-        assumeRolePolicy: trust.json,
+        assumeRolePolicy: trust,
         permissionsBoundary: props.boundaryArn,
       });
 

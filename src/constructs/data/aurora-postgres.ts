@@ -14,6 +14,7 @@ import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
 import { type Grantee, grant, sid } from "../iam/grants";
+import { assumedBy } from "../iam/assumed-by";
 
 /** The `database` block of an environment file (see `databaseSchema`). */
 export interface AuroraPostgresSettings {
@@ -336,14 +337,3 @@ function validate(settings: AuroraPostgresSettings): void {
   }
 }
 
-function assumedBy(scope: Construct, id: string, account: AccountContext, service: string): string {
-  return new DataAwsIamPolicyDocument(scope, id, {
-    statement: [
-      {
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: [account.servicePrincipal(service)] }],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-      },
-    ],
-  }).json;
-}

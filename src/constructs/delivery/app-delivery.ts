@@ -10,6 +10,7 @@ import type { AccountContext } from "../account/account-context";
 import { CONTAINER_NAME } from "../containers/container-service";
 import { BUILD_IMAGE, buildLogGroupName, buildRuntimeStatements } from "./build-projects";
 import { PIPELINE_EVENTS } from "./infrastructure-pipeline";
+import { assumedBy } from "../iam/assumed-by";
 
 /** Docker builds the arm64 API image natively on Graviton: no emulation, the image matches the functions. */
 export const ARM_BUILD_IMAGE = "aws/codebuild/amazonlinux-aarch64-standard:3.0";
@@ -124,32 +125,14 @@ abstract class DeliveryPipeline extends Construct {
     super(scope, id);
     this.props = props;
     const { naming, account } = props;
-    this.trust = new DataAwsIamPolicyDocument(this, "codebuild-trust", {
-      statement: [
-        {
-          sid: "CodeBuildOfThisAccount",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [account.servicePrincipal("codebuild")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    }).json;
+    this.trust = assumedBy(this, "codebuild-trust", account, "codebuild", "CodeBuildOfThisAccount");
     const stageList = stages(this);
 
-    const trust = new DataAwsIamPolicyDocument(this, "pipeline-trust", {
-      statement: [
-        {
-          sid: "CodePipelineOfThisAccount",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [account.servicePrincipal("codepipeline")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    });
+    const trust = assumedBy(this, "pipeline-trust", account, "codepipeline", "CodePipelineOfThisAccount");
     this.role = new IamRole(this, "pipeline-role", {
       name: naming.name(kind, "pipeline"),
       description: `Runs the ${naming.prefix} ${kind} pipeline: starts its builds, uses the GitHub connection and the artifact bucket`,
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trust,
     });
     const policy = new DataAwsIamPolicyDocument(this, "pipeline-policy-document", {
       statement: [

@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
 import { type BuildStep, buildspec } from "./buildspecs";
+import { assumedBy } from "../iam/assumed-by";
 
 /** The managed build image: Amazon Linux 2023 with Node.js 20, the AWS CLI, curl, unzip. */
 export const BUILD_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
@@ -73,20 +74,11 @@ export class BuildProjects extends Construct {
     });
     this.runtimeStatements = buildRuntimeStatements({ account, naming, artifactBucketArn: props.artifactBucketArn, kmsKeyArn: props.kmsKeyArn });
 
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          sid: "CodeBuildOfThisAccount",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [account.servicePrincipal("codebuild")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    });
+    const trust = assumedBy(this, "trust", account, "codebuild", "CodeBuildOfThisAccount");
     this.synthRole = new IamRole(this, "synth-role", {
       name: naming.name("build", "synth"),
       description: `Synthesizes the ${naming.project} stacks: reads the source artifact, writes the stack directories`,
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trust,
     });
     const synthPolicy = new DataAwsIamPolicyDocument(this, "synth-policy-document", { statement: this.runtimeStatements });
     new IamRolePolicy(this, "synth-policy", { role: this.synthRole.id, name: "artifacts-and-logs", policy: synthPolicy.json });

@@ -9,6 +9,7 @@ import { LAYERS, stackName } from "../../config/layers";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
 import type { BuildStep } from "./buildspecs";
+import { assumedBy } from "../iam/assumed-by";
 
 /** What the pipeline needs to know about the builds: project names and ARNs per step. */
 export type BuildProjectRefs = Record<BuildStep, { readonly name: string; readonly arn: string }>;
@@ -149,20 +150,11 @@ export class InfrastructurePipeline extends Construct {
       this.connectionArn = this.connection.arn;
     }
 
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          sid: "CodePipelineOfThisAccount",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [account.servicePrincipal("codepipeline")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    });
+    const trust = assumedBy(this, "trust", account, "codepipeline", "CodePipelineOfThisAccount");
     this.role = new IamRole(this, "role", {
       name: naming.name("pipeline"),
       description: `Runs the ${naming.prefix} pipeline: starts its builds, uses the GitHub connection and the artifact bucket`,
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: trust,
     });
     const projectArns = Object.values(props.projects).map((project) => project.arn);
     const policy = new DataAwsIamPolicyDocument(this, "policy-document", {
