@@ -46,7 +46,7 @@ describe("toggle matrix", () => {
         webAcls: count("infra", "aws_wafv2_web_acl"),
         certificates: count("infra", "aws_acm_certificate"),
         interfaceEndpoints: interfaceEndpoints.length,
-        kmsKeys: count("core", "aws_kms_key"),
+        platformKey: Boolean(stacks.get(`core-${name}`)!.output?.kms_key_arn),
         functions: count("app", "aws_lambda_function"),
         services: count("app", "aws_ecs_service"),
       }).toEqual({
@@ -58,7 +58,7 @@ describe("toggle matrix", () => {
         webAcls: c.waf ? 1 : 0,
         certificates: c.domain ? 1 : 0,
         interfaceEndpoints: c.interfaceEndpoints ? INTERFACE_ENDPOINT_SERVICES[c.compute === "ecs" ? "ecs" : "lambda"].length : 0,
-        kmsKeys: c.kmsKey ? 1 : 0,
+        platformKey: c.kmsKey,
         functions: c.compute === "ecs" ? 2 : 3,
         services: c.compute === "ecs" ? 1 : 0,
       });

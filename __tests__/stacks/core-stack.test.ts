@@ -48,10 +48,12 @@ describe("CoreStack", () => {
     expect(json).toHaveResource(SnsTopicPolicy);
   });
 
-  it("falls back to AWS-managed encryption without a customer-managed key", () => {
-    const { json } = synthCore((e) => ({ ...e, features: { ...e.features, kmsKey: false } }));
-    expect(json).not.toHaveResource(KmsKey);
-    expect(json).toHaveResourceWithProperties(SnsTopic, { kms_master_key_id: "alias/aws/sns" });
+  it("keeps a key for the alert topic alone when the environment opts out of the platform key", () => {
+    const { stack, json } = synthCore((e) => ({ ...e, features: { ...e.features, kmsKey: false } }));
+    expect(stack.kmsKeyArn).toBeUndefined();
+    expect(json).toHaveResourceWithProperties(KmsAlias, { name: "alias/platform-dev-alerts" });
+    expect(Object.keys(JSON.parse(json).resource.aws_kms_key)).toHaveLength(1);
+    expect(json).toHaveResourceWithProperties(SnsTopic, { kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.alerts-kms_.*\.arn\}$/) });
   });
 
   it("publishes a permissions boundary and a base policy for the workload roles of later layers", () => {

@@ -226,7 +226,7 @@ export const featuresSchema = z.strictObject({
   kmsKey: z
     .boolean({ error: "must be true or false" })
     .default(true)
-    .describe("A customer-managed KMS key for logs, topics, queues, secrets and databases. Without it AWS-managed keys are used, and CloudWatch alarms cannot publish to the alert topic."),
+    .describe("A customer-managed KMS key for logs, topics, queues, secrets and databases ($1/month). Without it AWS-managed keys are used, and a small key is kept for the alert topic only, because alarms cannot publish to a topic under the AWS-managed SNS key."),
   waf: toggle("AWS WAF web ACL on CloudFront (managed rule groups and a rate limit)."),
   wafRateLimit: integer("requests per 5 minutes per IP", 100, 2000000)
     .default(2000)

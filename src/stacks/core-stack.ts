@@ -34,11 +34,21 @@ export class CoreStack extends LayerStack {
       }).arn;
     }
 
+    // CloudWatch alarms, EventBridge and AWS Backup cannot publish to a topic encrypted with the
+    // AWS-managed SNS key, so an environment without the platform key still gets one for alerts.
+    const alertKeyArn =
+      this.kmsKeyArn ??
+      new PlatformKey(this, "alerts-kms", {
+        alias: naming.name("alerts"),
+        description: `Encrypts the alert topic of ${naming.prefix}, which opted out of a key for everything else`,
+        account: this.account,
+        preventDestroy: environment.protectData,
+      }).arn;
     this.alertTopicArn = new AlertTopic(this, "alerts", {
       name: naming.name("alerts"),
       emails: environment.alertEmails,
       account: this.account,
-      kmsKeyArn: this.kmsKeyArn,
+      kmsKeyArn: alertKeyArn,
     }).arn;
 
     const iam = new WorkloadIamBaseline(this, "workload-iam", { naming, account: this.account });

@@ -9,8 +9,11 @@ export interface AlertTopicProps {
   readonly name: string;
   readonly emails: readonly string[];
   readonly account: AccountContext;
-  /** A customer-managed key; without one the AWS-managed `alias/aws/sns` key is used. */
-  readonly kmsKeyArn?: string;
+  /**
+   * A customer-managed key whose policy admits the publishing services: CloudWatch alarms,
+   * EventBridge and AWS Backup cannot publish to a topic under the AWS-managed SNS key.
+   */
+  readonly kmsKeyArn: string;
 }
 
 /**
@@ -26,7 +29,7 @@ export class AlertTopic extends Construct {
     const { account } = props;
     this.topic = new SnsTopic(this, "topic", {
       name: props.name,
-      kmsMasterKeyId: props.kmsKeyArn ?? "alias/aws/sns",
+      kmsMasterKeyId: props.kmsKeyArn,
     });
     this.arn = this.topic.arn;
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
