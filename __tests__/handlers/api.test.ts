@@ -1,6 +1,6 @@
 import { handler } from "../../src/handlers/api";
 import { resetRuntime } from "../../src/handlers/runtime";
-import { createQueue, deleteParameter, httpEvent, lambdaContext, PARAMETERS_PATH, publishParameters, queueDepth, receiveAll } from "./support/fixtures";
+import { publishParameters, deleteParameter, queueDepth, receiveAll, lambdaContext, httpEvent, coldStart } from "./support/fixtures";
 import { useMoto } from "./support/moto";
 
 const moto = useMoto();
@@ -11,12 +11,8 @@ describe("api handler", () => {
   let queueUrl: string;
 
   beforeEach(async () => {
-    await moto.reset();
-    resetRuntime(); // every test is a cold start
-    process.env.PLATFORM_PARAMETERS_PATH = PARAMETERS_PATH;
     Object.assign(process.env, { BUILD_VERSION: "1.4.2", BUILD_COMMIT: "0a1b2c3", BUILD_TIME: "2025-01-01T00:00:00Z" });
-    queueUrl = await createQueue("platform-test-work");
-    await publishParameters(queueUrl);
+    queueUrl = await coldStart(moto); // every test is a cold start
   });
 
   it.each(["/health", "/api/health"])("answers GET %s with 200, the build and the parameter check when every parameter is published", async (path) => {

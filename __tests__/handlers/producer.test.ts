@@ -1,7 +1,6 @@
 import { handler } from "../../src/handlers/producer";
-import { resetRuntime } from "../../src/handlers/runtime";
 import { handler as worker } from "../../src/handlers/worker";
-import { createQueue, deleteParameter, lambdaContext, PARAMETERS_PATH, publishParameters, queueDepth, receiveAll, sqsEvent } from "./support/fixtures";
+import { publishParameters, deleteParameter, queueDepth, receiveAll, sqsEvent, lambdaContext, coldStart } from "./support/fixtures";
 import { useMoto } from "./support/moto";
 
 const moto = useMoto();
@@ -10,12 +9,8 @@ describe("producer handler", () => {
   let queueUrl: string;
 
   beforeEach(async () => {
-    await moto.reset();
-    resetRuntime();
-    process.env.PLATFORM_PARAMETERS_PATH = PARAMETERS_PATH;
     delete process.env.PRODUCER_BATCH_SIZE;
-    queueUrl = await createQueue("platform-test-work");
-    await publishParameters(queueUrl);
+    queueUrl = await coldStart(moto);
   });
 
   it("enqueues a batch of ten tick jobs by default, which the worker accepts", async () => {

@@ -1,6 +1,6 @@
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { createLogger, loadConfig, requireConfig, resetRuntime, ConfigurationError, REQUIRED_PARAMETERS } from "../../src/handlers/runtime";
-import { createQueue, PARAMETERS_PATH, publishParameters, ssm } from "./support/fixtures";
+import { ssm, PARAMETERS_PATH, publishParameters, coldStart } from "./support/fixtures";
 import { useMoto } from "./support/moto";
 
 const moto = useMoto();
@@ -9,10 +9,7 @@ describe("runtime configuration", () => {
   let queueUrl: string;
 
   beforeEach(async () => {
-    await moto.reset();
-    resetRuntime();
-    process.env.PLATFORM_PARAMETERS_PATH = PARAMETERS_PATH;
-    queueUrl = await createQueue("platform-test-work");
+    queueUrl = await coldStart(moto, { publish: false });
   });
 
   it("maps every published parameter, decrypted, and leaves out the optional table when absent", async () => {

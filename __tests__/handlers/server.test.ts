@@ -1,7 +1,6 @@
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from "node:http";
 import { MAX_BODY_BYTES, startServer, type ApiServer } from "../../src/handlers/api/server";
-import { resetRuntime } from "../../src/handlers/runtime";
-import { createQueue, PARAMETERS_PATH, publishParameters, queueDepth, receiveAll } from "./support/fixtures";
+import { queueDepth, receiveAll, coldStart } from "./support/fixtures";
 import { useMoto } from "./support/moto";
 
 const moto = useMoto();
@@ -40,12 +39,8 @@ describe("api server (the ECS entry point)", () => {
   let api: ApiServer;
 
   beforeEach(async () => {
-    await moto.reset();
-    resetRuntime();
-    process.env.PLATFORM_PARAMETERS_PATH = PARAMETERS_PATH;
     Object.assign(process.env, { BUILD_VERSION: "3.1.0", BUILD_COMMIT: "feedbee", BUILD_TIME: "2025-01-01T00:00:00Z" });
-    queueUrl = await createQueue("platform-test-work");
-    await publishParameters(queueUrl);
+    queueUrl = await coldStart(moto);
     api = await startServer({ port: 0, host: "127.0.0.1" });
   });
 

@@ -1,7 +1,6 @@
 import { handler as api } from "../../src/handlers/api";
-import { resetRuntime } from "../../src/handlers/runtime";
 import { createWorker, handler } from "../../src/handlers/worker";
-import { createQueue, httpEvent, lambdaContext, PARAMETERS_PATH, publishParameters, receiveAll, sqs, sqsEvent } from "./support/fixtures";
+import { sqs, receiveAll, sqsEvent, lambdaContext, httpEvent, coldStart } from "./support/fixtures";
 import { useMoto } from "./support/moto";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 
@@ -19,11 +18,7 @@ describe("worker handler", () => {
   let queueUrl: string;
 
   beforeEach(async () => {
-    await moto.reset();
-    resetRuntime();
-    process.env.PLATFORM_PARAMETERS_PATH = PARAMETERS_PATH;
-    queueUrl = await createQueue("platform-test-work");
-    await publishParameters(queueUrl);
+    queueUrl = await coldStart(moto);
   });
 
   it("processes what the API enqueued and reports no failures", async () => {

@@ -1,7 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { APIGatewayProxyEventV2, Context, SQSEvent } from "aws-lambda";
-import { REQUIRED_PARAMETERS } from "../../../src/handlers/runtime";
+import { REQUIRED_PARAMETERS, resetRuntime } from "../../../src/handlers/runtime";
 
 /** Test-side clients of their own, so the handlers' cached clients stay untouched. */
 export const ssm = () => new SSMClient({});
@@ -138,3 +138,17 @@ export function httpEvent(method: string, rawPath: string, options: { body?: str
 }
 
 export { REQUIRED_PARAMETERS };
+
+/**
+ * A cold start against an empty moto: the runtime forgets its cached configuration and clients,
+ * the work queue exists again, and (unless `publish` is false) its parameters are published.
+ * Returns the queue's URL.
+ */
+export async function coldStart(moto: { reset(): Promise<void> }, options: { publish?: boolean } = {}): Promise<string> {
+  await moto.reset();
+  resetRuntime();
+  process.env.PLATFORM_PARAMETERS_PATH = PARAMETERS_PATH;
+  const queueUrl = await createQueue("platform-test-work");
+  if (options.publish !== false) await publishParameters(queueUrl);
+  return queueUrl;
+}
