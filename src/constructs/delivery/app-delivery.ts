@@ -9,7 +9,7 @@ import { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
 import { CONTAINER_NAME } from "../containers/container-service";
 import { BUILD_IMAGE, buildLogGroupName, buildRuntimeStatements } from "./build-projects";
-import { PIPELINE_EVENTS } from "./infrastructure-pipeline";
+import { githubSourceStage, PIPELINE_EVENTS } from "./infrastructure-pipeline";
 import { assumedBy } from "../iam/assumed-by";
 
 /** Docker builds the arm64 API image natively on Graviton: no emulation, the image matches the functions. */
@@ -210,29 +210,6 @@ abstract class DeliveryPipeline extends Construct {
     return project;
   }
 
-  protected sourceStage(): CodepipelineStage {
-    return {
-      name: "Source",
-      action: [
-        {
-          name: "GitHub",
-          category: "Source",
-          owner: "AWS",
-          provider: "CodeStarSourceConnection",
-          version: "1",
-          outputArtifacts: ["source"],
-          configuration: {
-            ConnectionArn: this.props.connectionArn,
-            FullRepositoryId: this.props.repository,
-            BranchName: this.props.branch,
-            OutputArtifactFormat: "CODE_ZIP",
-            DetectChanges: "true",
-          },
-        },
-      ],
-    };
-  }
-
   protected static buildAction(name: string, project: CodebuildProject, input: string, output?: string, runOrder = 1): CodepipelineStageAction {
     return {
       name,
@@ -319,7 +296,7 @@ export class BackendPipeline extends DeliveryPipeline {
       ],
     });
     const stages: CodepipelineStage[] = [
-      self.sourceStage(),
+      githubSourceStage(self.props),
       { name: "Build", action: [DeliveryPipeline.buildAction("Image", build, "source", "image")] },
     ];
     for (const { environment, target } of targets) {
@@ -394,7 +371,7 @@ export class FrontendPipeline extends DeliveryPipeline {
       statements: [],
     });
     const stages: CodepipelineStage[] = [
-      self.sourceStage(),
+      githubSourceStage(self.props),
       { name: "Build", action: [DeliveryPipeline.buildAction("Site", build, "source", "site")] },
     ];
     for (const environment of props.environments) {

@@ -36,6 +36,30 @@ export function planSummaryKey(stack: string): string {
   return `plans/${EXECUTION_ID}/${stack}/plan.txt`;
 }
 
+/** Every pipeline's first stage: the branch of the GitHub repository through the connection, as the `source` artifact. */
+export function githubSourceStage(source: { readonly connectionArn: string; readonly repository: string; readonly branch: string }): CodepipelineStage {
+  return {
+    name: "Source",
+    action: [
+      {
+        name: "GitHub",
+        category: "Source",
+        owner: "AWS",
+        provider: "CodeStarSourceConnection",
+        version: "1",
+        outputArtifacts: ["source"],
+        configuration: {
+          ConnectionArn: source.connectionArn,
+          FullRepositoryId: source.repository,
+          BranchName: source.branch,
+          OutputArtifactFormat: "CODE_ZIP",
+          DetectChanges: "true",
+        },
+      },
+    ],
+  };
+}
+
 const environmentVariables = (variables: Record<string, string>) =>
   JSON.stringify(Object.entries(variables).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })));
 
@@ -56,26 +80,7 @@ export function pipelineStages(props: PipelineLayoutProps): CodepipelineStage[] 
     },
   });
   const stages: CodepipelineStage[] = [
-    {
-      name: "Source",
-      action: [
-        {
-          name: "GitHub",
-          category: "Source",
-          owner: "AWS",
-          provider: "CodeStarSourceConnection",
-          version: "1",
-          outputArtifacts: ["source"],
-          configuration: {
-            ConnectionArn: props.connectionArn,
-            FullRepositoryId: props.repository,
-            BranchName: props.branch,
-            OutputArtifactFormat: "CODE_ZIP",
-            DetectChanges: "true",
-          },
-        },
-      ],
-    },
+    githubSourceStage(props),
     { name: "Synth", action: [{ name: "Synth", ...build("synth"), inputArtifacts: ["source"], outputArtifacts: ["synth"] }] },
   ];
   for (const environment of props.environments) {
