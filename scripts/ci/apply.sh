@@ -12,7 +12,7 @@ set -euo pipefail
 dir=$(stack_dir)
 cd "$dir"
 [ -f tfplan ] || die "$dir/tfplan does not exist: run 'STACK=$STACK scripts/ci/plan.sh' first"
-say "applying the saved plan of $STACK in $dir with $($TERRAFORM version | head -n 1)"
+say "applying the saved plan of $STACK in $dir with $($TERRAFORM version | sed -n 1p)"
 export TF_IN_AUTOMATION=${TF_IN_AUTOMATION:-1} TF_INPUT=${TF_INPUT:-0}
 
 # In the pipeline this runs on a fresh machine: initialize again with the lock file the plan

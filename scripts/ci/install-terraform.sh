@@ -23,7 +23,7 @@ run curl -fsSL --retry 3 -o "$work/terraform.zip" "$url"
 # A mismatch stops the build: never run an unverified binary with the apply role's permissions.
 echo "$sha256  $work/terraform.zip" | run sha256sum --check --strict -
 run unzip -q -o "$work/terraform.zip" terraform -d "$work"
-installed=$("$work/terraform" version | head -n 1)
+installed=$("$work/terraform" version | sed -n 1p) # sed reads to the end: head would close the pipe early (SIGPIPE under pipefail)
 [ "$installed" = "Terraform v$version" ] || die "the download reports '$installed', expected 'Terraform v$version'; nothing was installed"
 mkdir -p "$dest"
 run install -m 0755 "$work/terraform" "$dest/terraform"

@@ -14,7 +14,7 @@ set -euo pipefail
 
 dir=$(stack_dir)
 cd "$dir"
-say "planning $STACK in $dir with $($TERRAFORM version | head -n 1)"
+say "planning $STACK in $dir with $($TERRAFORM version | sed -n 1p)"
 export TF_IN_AUTOMATION=${TF_IN_AUTOMATION:-1} TF_INPUT=${TF_INPUT:-0}
 
 rm -f tfplan plan.json plan.txt
