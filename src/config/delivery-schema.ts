@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
 import { NAME_PATTERN } from "./backend-schema";
 import { awsRegion } from "./environment-schema";
 import { environmentFiles } from "./load";
-import { ConfigError, describeIssues } from "./problems";
+import { ConfigError, describeIssues, exitOnConfigError, readJsonFile } from "./problems";
 
 export const DELIVERY_CONFIG_FILE = "delivery.config.json";
 
@@ -123,13 +123,9 @@ export type DeliveryConfig = Omit<z.output<typeof deliveryConfigSchema>, "$schem
 export function loadDeliveryConfig(root: string, environmentNames?: readonly string[]): DeliveryConfig | undefined {
   const file = join(root, DELIVERY_CONFIG_FILE);
   if (!existsSync(file)) return undefined;
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? `is not valid JSON: ${error.message}` : `cannot be read: ${String(error)}`;
-    throw new ConfigError([`${DELIVERY_CONFIG_FILE}: ${reason}`]);
-  }
+  const json = readJsonFile(file, DELIVERY_CONFIG_FILE);
+  if (!json.ok) throw new ConfigError([json.problem]);
+  const { data } = json;
   const result = deliveryConfigSchema.safeParse(data, { reportInput: true });
   const problems = result.success ? [] : describeIssues(DELIVERY_CONFIG_FILE, deliveryConfigSchema, result.error.issues);
 
@@ -151,11 +147,5 @@ export function loadDeliveryConfig(root: string, environmentNames?: readonly str
 
 /** For entry points: the validated delivery configuration (or undefined), or every problem on stderr and exit code 1. */
 export function loadDeliveryConfigOrExit(root: string, environmentNames?: readonly string[]): DeliveryConfig | undefined {
-  try {
-    return loadDeliveryConfig(root, environmentNames);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nNothing was synthesized. Fix the files above and run the synthesis again.\n`);
-    process.exit(1);
-  }
+  return exitOnConfigError(() => loadDeliveryConfig(root, environmentNames));
 }

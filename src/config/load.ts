@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { z } from "zod";
 import { type BackendConfig, type BackendSettings, backendConfigSchema, NAME_PATTERN } from "./backend-schema";
 import { type Environment, environmentSchema, subnetPlanFor } from "./environment-schema";
 import { BOOTSTRAP_STACK, LAYERS, stackName } from "./layers";
-import { ConfigError, describeIssues } from "./problems";
+import { ConfigError, describeIssues, exitOnConfigError, readJsonFile } from "./problems";
 import { s3StateKey, stateLocation } from "./state-location";
 
 export const ENVIRONMENTS_DIR = "environments";
@@ -24,15 +24,12 @@ type Parsed<T> = { ok: true; value: T } | { ok: false };
 
 function parseJsonFile<T>(root: string, file: string, schema: z.ZodType<T>, problems: string[]): Parsed<T> {
   const shown = relative(root, file) || file;
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? `is not valid JSON: ${error.message}` : `cannot be read: ${String(error)}`;
-    problems.push(`${shown}: ${reason}`);
+  const json = readJsonFile(file, shown);
+  if (!json.ok) {
+    problems.push(json.problem);
     return { ok: false };
   }
-  const result = schema.safeParse(data, { reportInput: true });
+  const result = schema.safeParse(json.data, { reportInput: true });
   if (!result.success) {
     problems.push(...describeIssues(shown, schema, result.error.issues));
     return { ok: false };
@@ -128,11 +125,5 @@ function duplicateStateLocations(config: BackendConfig, environments: readonly P
 
 /** For entry points: the validated configuration, or every problem on stderr and exit code 1 before anything is written. */
 export function loadPlatformConfigOrExit(root: string): PlatformConfig {
-  try {
-    return loadPlatformConfig(root);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nNothing was synthesized. Fix the files above and run the synthesis again.\n`);
-    process.exit(1);
-  }
+  return exitOnConfigError(() => loadPlatformConfig(root));
 }

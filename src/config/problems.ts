@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 /** Thrown when configuration is invalid; carries every problem found, one line each, so a user fixes them in one pass. */
@@ -5,6 +6,27 @@ export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
+  }
+}
+
+/** For entry points: what `load` returns, or every problem on stderr and exit code 1 before anything is written. */
+export function exitOnConfigError<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nNothing was synthesized. Fix the files above and run the synthesis again.\n`);
+    process.exit(1);
+  }
+}
+
+/** A configuration file's JSON, or the one problem that keeps it from being read. */
+export function readJsonFile(file: string, shown: string): { ok: true; data: unknown } | { ok: false; problem: string } {
+  try {
+    return { ok: true, data: JSON.parse(readFileSync(file, "utf8")) };
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? `is not valid JSON: ${error.message}` : `cannot be read: ${String(error)}`;
+    return { ok: false, problem: `${shown}: ${reason}` };
   }
 }
 
