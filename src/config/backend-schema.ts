@@ -88,7 +88,5 @@ export const backendConfigSchema = z.strictObject({
     .describe("One entry per file in environments/: where that environment's stacks keep their state."),
 });
 
-export type S3BackendSettings = z.output<typeof s3BackendSchema>;
-export type CloudBackendSettings = z.output<typeof cloudBackendSchema>;
 export type BackendSettings = z.output<typeof backendSchema>;
 export type BackendConfig = z.output<typeof backendConfigSchema>;

@@ -331,7 +331,6 @@ export const environmentSchema = z
     }
   });
 
-export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
 
 /** A validated environment: its settings plus the name taken from its file name and its subnet layout. */

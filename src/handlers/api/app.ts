@@ -10,9 +10,6 @@ import { bodyText, header, json, problem, requestPath, type HttpResponse } from 
 
 type Route = (event: APIGatewayProxyEventV2, log: Logger) => Promise<HttpResponse>;
 
-/** `/health` on the API itself; `/api/health` is the same check through CloudFront's `/api/*` behaviour. */
-export const HEALTH_PATHS = ["/health", "/api/health"] as const;
-
 async function health(): Promise<HttpResponse> {
   const status = await loadConfig();
   const body = { status: status.state === "ok" ? "ok" : "degraded", build: buildInfo(), checks: { parameters: describeConfigStatus(status) } };
@@ -52,6 +49,7 @@ async function createJob(event: APIGatewayProxyEventV2, log: Logger): Promise<Ht
 
 /** Path -> method -> route. */
 const ROUTES: Record<string, Record<string, Route>> = {
+  // `/health` on the API itself; `/api/health` is the same check through CloudFront's `/api/*` behaviour.
   "/health": { GET: health },
   "/api/health": { GET: health },
   "/api/hello": { GET: hello },
