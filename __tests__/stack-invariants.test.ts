@@ -42,6 +42,22 @@ describe("every synthesized stack", () => {
     }),
   );
 
+  it(
+    "encrypts its state and every state it reads with the bootstrap stack's state key, not S3's AES256 default",
+    each((name, stack) => {
+      // Terraform's S3 backend sends `AES256` on every write unless kms_key_id is set, overriding
+      // the bucket's SSE-KMS default (hashicorp/terraform internal/backend/remote-state/s3/client.go).
+      const stateKey = "alias/platform-tfstate-123456789012";
+      const bootstrapAlias = resourcesOf(stacks.get("bootstrap")!).find(([type]) => type === "aws_kms_alias")![2].name;
+      expect(bootstrapAlias).toBe(stateKey);
+      const s3 = stack.terraform.backend.s3;
+      if (s3) expect([name, s3.kms_key_id]).toEqual([name, stateKey]);
+      for (const [reader, remote] of Object.entries<any>(stack.data?.terraform_remote_state ?? {})) {
+        if (remote.backend === "s3") expect([name, reader, remote.config.kms_key_id]).toEqual([name, reader, stateKey]);
+      }
+    }),
+  );
+
   it("has a state location of its own", () => {
     const locations = [...stacks.values()].map((stack) => {
       const { s3, local } = stack.terraform.backend ?? {};

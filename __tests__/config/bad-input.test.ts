@@ -145,6 +145,16 @@ const cases: [string, Edit, RegExp][] = [
     /^backend\.config\.json: environments\.stage: its core state s3:\/\/platform-tfstate-123456789012\/platform\/dev\/core\.tfstate is already used by stack core-dev; give each environment its own keyPrefix/,
   ],
   [
+    "state in a bucket of the user's own without the key that encrypts it",
+    editBackend((b) => (b.environments.dev.bucket = "acme-own-state")),
+    /^backend\.config\.json: environments\.dev\.kmsKeyId: missing; bucket "acme-own-state" is not the state bucket the bootstrap stack creates \("platform-tfstate-123456789012"\), so name the KMS key/,
+  ],
+  [
+    "a state key alias with characters KMS does not allow in alias names",
+    editBackend((b) => (b.environments.dev.kmsKeyId = "alias/acme.state")),
+    /^backend\.config\.json: environments\.dev\.kmsKeyId: must be a KMS key ARN, an alias ARN or an alias name such as "alias\/platform-tfstate"/,
+  ],
+  [
     "unencrypted state",
     editBackend((b) => (b.environments.dev.encrypt = false)),
     /^backend\.config\.json: environments\.dev\.encrypt: must be true: state files hold secrets and are always encrypted \(got false\)$/,

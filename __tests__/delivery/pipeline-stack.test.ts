@@ -67,6 +67,7 @@ describe("PipelineStack", () => {
       region: config.state.region,
       dynamodb_table: config.state.lockTable,
       encrypt: true,
+      kms_key_id: "alias/platform-tfstate-123456789012",
     });
     expect(json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
     expect(json).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
@@ -159,7 +160,7 @@ describe("PipelineStack", () => {
       /^arn:\$\{data\.aws_partition\.[^}]+\}:s3:::platform-tfstate-123456789012\/platform\/[a-z]+\/\*\.tfstate\.tflock$/,
       /:log-group:\/platform\/delivery\/builds:log-stream:\*$/,
       /^\$\{aws_s3_bucket\.artifacts_bucket_[^}]+\.arn\}\/\*$/,
-      /^\$\{data\.aws_kms_alias\.state-key\.target_key_arn\}$/,
+      /^\$\{data\.aws_kms_alias\.state-key-\d+\.target_key_arn\}$/,
       /^\$\{aws_kms_key\.artifacts_key_[^}]+\.arn\}$/,
     ];
     const statements = inlineStatements(stack, planId);

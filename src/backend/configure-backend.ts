@@ -1,12 +1,12 @@
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from "cdktf";
-import type { BackendSettings } from "../config/backend-schema";
+import type { ResolvedBackendSettings } from "../config/backend-schema";
 import { cloudWorkspaceName, s3StateKey } from "../config/state-location";
 
 /**
  * Gives a stack the backend its environment's entry in backend.config.json asks for.
  * `stateKeyPart` names the stack's own state object (the layer, or "bootstrap").
  */
-export function configureBackend(stack: TerraformStack, backend: BackendSettings, stateKeyPart: string): void {
+export function configureBackend(stack: TerraformStack, backend: ResolvedBackendSettings, stateKeyPart: string): void {
   if (backend.type === "cloud") {
     new CloudBackend(stack, {
       hostname: backend.hostname,

@@ -32,12 +32,15 @@ export const s3BackendSchema = z
       .describe("S3 native locking (Terraform 1.10+, OpenTofu 1.10+). May be combined with lockTable while migrating."),
     encrypt: z.literal(true, { error: "must be true: state files hold secrets and are always encrypted" }),
     kmsKeyId: z
-      .string({ error: "must be a KMS key ARN or alias ARN string" })
-      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, {
-        error: 'must be a KMS key or alias ARN such as "arn:aws:kms:eu-west-1:123456789012:alias/platform-tfstate"',
+      .string({ error: "must be a KMS key ARN, alias ARN or alias name string" })
+      .regex(/^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/(mrk-[a-f0-9]{32}|[a-f0-9-]{36})|alias\/[A-Za-z0-9/_-]+)|alias\/[A-Za-z0-9/_-]+)$/, {
+        error:
+          'must be a KMS key ARN, an alias ARN or an alias name such as "alias/platform-tfstate" (alias names hold only letters, digits, "/", "_" and "-")',
       })
       .optional()
-      .describe("Encrypt state objects with this key instead of the bucket's default encryption."),
+      .describe(
+        "The KMS key Terraform encrypts state and lock files with (the backend's kms_key_id). Default: the key the bootstrap stack creates for its state bucket, `alias/<state bucket>`; required for any other bucket.",
+      ),
   })
   .refine((backend) => backend.lockTable !== undefined || backend.useLockfile, {
     error: 'has no locking: set "lockTable", "useLockfile": true, or both',
@@ -89,4 +92,7 @@ export const backendConfigSchema = z.strictObject({
 });
 
 export type BackendSettings = z.output<typeof backendSchema>;
+export type S3BackendSettings = Extract<BackendSettings, { type: "s3" }>;
+/** A backend as stacks use it: an S3 backend always names the key its state is encrypted with. */
+export type ResolvedBackendSettings = Exclude<BackendSettings, { type: "s3" }> | (S3BackendSettings & { readonly kmsKeyId: string });
 export type BackendConfig = z.output<typeof backendConfigSchema>;

@@ -1,17 +1,17 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { z } from "zod";
-import { type BackendConfig, type BackendSettings, backendConfigSchema, NAME_PATTERN } from "./backend-schema";
+import { type BackendConfig, backendConfigSchema, NAME_PATTERN, type ResolvedBackendSettings } from "./backend-schema";
 import { type Environment, environmentSchema, subnetPlanFor } from "./environment-schema";
 import { BOOTSTRAP_STACK, LAYERS, stackName } from "./layers";
 import { ConfigError, describeIssues, exitOnConfigError, readJsonFile } from "./problems";
-import { s3StateKey, stateLocation } from "./state-location";
+import { s3StateKey, stateKeyAlias, stateLocation } from "./state-location";
 
 export const ENVIRONMENTS_DIR = "environments";
 export const BACKEND_CONFIG_FILE = "backend.config.json";
 
 export interface PlatformEnvironment extends Environment {
-  readonly backend: BackendSettings;
+  readonly backend: ResolvedBackendSettings;
 }
 
 export interface PlatformConfig {
@@ -84,7 +84,9 @@ export function loadPlatformConfig(root: string): PlatformConfig {
       );
       continue;
     }
-    if (backend) environments.push({ ...settings, name, subnetPlan: subnetPlanFor(parsed.value), backend });
+    if (!backend || !backendConfig.ok) continue;
+    const resolved = resolveStateKey(backend, backendConfig.value.state, name, problems);
+    if (resolved) environments.push({ ...settings, name, subnetPlan: subnetPlanFor(parsed.value), backend: resolved });
   }
 
   if (backendConfig.ok) {
@@ -101,6 +103,25 @@ export function loadPlatformConfig(root: string): PlatformConfig {
 
   if (problems.length > 0 || !backendConfig.ok) throw new ConfigError(problems);
   return { project: backendConfig.value.project, state: backendConfig.value.state, environments };
+}
+
+/**
+ * Terraform's S3 backend with `encrypt = true` and no `kms_key_id` sends `AES256` with every write,
+ * which overrides the bucket's default SSE-KMS; so every S3 backend names its key. The bootstrap
+ * bucket's own key is the default; another bucket's key cannot be guessed.
+ */
+function resolveStateKey(
+  backend: BackendConfig["environments"][string],
+  state: BackendConfig["state"],
+  name: string,
+  problems: string[],
+): ResolvedBackendSettings | undefined {
+  if (backend.type !== "s3" || backend.kmsKeyId) return backend as ResolvedBackendSettings;
+  if (backend.bucket === state.bucket) return { ...backend, kmsKeyId: stateKeyAlias(state.bucket) };
+  problems.push(
+    `${BACKEND_CONFIG_FILE}: environments.${name}.kmsKeyId: missing; bucket "${backend.bucket}" is not the state bucket the bootstrap stack creates ("${state.bucket}"), so name the KMS key that encrypts its state (key ARN, alias ARN or "alias/<name>"), or use "${state.bucket}"`,
+  );
+  return undefined;
 }
 
 function duplicateStateLocations(config: BackendConfig, environments: readonly PlatformEnvironment[]): string[] {

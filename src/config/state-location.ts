@@ -5,6 +5,15 @@ export function s3StateKey(keyPrefix: string, stackPart: string): string {
   return `${keyPrefix}/${stackPart}.tfstate`;
 }
 
+/**
+ * The alias of the KMS key the bootstrap stack creates for the state bucket, and that every S3
+ * backend names by default. KMS aliases allow only `[a-zA-Z0-9/_-]` after `alias/`, and bucket names
+ * may hold dots, so dots become hyphens.
+ */
+export function stateKeyAlias(bucket: string): string {
+  return `alias/${bucket.replace(/\./g, "-")}`;
+}
+
 /** The Terraform Cloud workspace of one stack: `<workspacePrefix><layer>-<environment>`. */
 export function cloudWorkspaceName(workspacePrefix: string, stack: string): string {
   return `${workspacePrefix}${stack}`;

@@ -4,6 +4,7 @@ import type { Construct } from "constructs";
 import { configureBackend, configureLocalBootstrapBackend } from "../backend/configure-backend";
 import type { BackendConfig } from "../config/backend-schema";
 import { BOOTSTRAP_STACK } from "../config/layers";
+import { stateKeyAlias } from "../config/state-location";
 import { AccountContext } from "../constructs/account/account-context";
 import { StateStore } from "../constructs/state/state-store";
 import { Naming } from "../naming/naming";
@@ -27,7 +28,16 @@ export class BootstrapStack extends TerraformStack {
     if (state.bootstrapBackend === "s3") {
       configureBackend(
         this,
-        { type: "s3", bucket: state.bucket, lockTable: state.lockTable, region: state.region, keyPrefix: props.project, encrypt: true, useLockfile: false },
+        {
+          type: "s3",
+          bucket: state.bucket,
+          lockTable: state.lockTable,
+          region: state.region,
+          keyPrefix: props.project,
+          encrypt: true,
+          kmsKeyId: stateKeyAlias(state.bucket),
+          useLockfile: false,
+        },
         BOOTSTRAP_STACK,
       );
     } else {

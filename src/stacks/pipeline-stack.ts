@@ -3,6 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { configureBackend } from "../backend/configure-backend";
+import { stateKeyAlias } from "../config/state-location";
 import type { BackendConfig } from "../config/backend-schema";
 import type { DeliveryConfig } from "../config/delivery-schema";
 import type { PlatformEnvironment } from "../config/load";
@@ -58,7 +59,16 @@ export class PipelineStack extends TerraformStack {
     this.naming = naming;
     configureBackend(
       this,
-      { type: "s3", bucket: state.bucket, lockTable: state.lockTable, region: state.region, keyPrefix: project, encrypt: true, useLockfile: false },
+      {
+        type: "s3",
+        bucket: state.bucket,
+        lockTable: state.lockTable,
+        region: state.region,
+        keyPrefix: project,
+        encrypt: true,
+        kmsKeyId: stateKeyAlias(state.bucket),
+        useLockfile: false,
+      },
       PIPELINE_STACK,
     );
     new AwsProvider(this, "aws", {
@@ -81,18 +91,19 @@ export class PipelineStack extends TerraformStack {
           `environment "${name}" keeps its state in Terraform Cloud; run it from its workspaces, or remove it from delivery.config.json "environments"`,
         );
       }
-      return { bucket: backend.bucket, region: backend.region, keyPrefix: backend.keyPrefix, lockTable: backend.lockTable, useLockfile: backend.useLockfile };
+      return {
+        bucket: backend.bucket,
+        region: backend.region,
+        keyPrefix: backend.keyPrefix,
+        lockTable: backend.lockTable,
+        useLockfile: backend.useLockfile,
+        kmsKeyId: backend.kmsKeyId,
+      };
     });
-    // The bootstrap stack names its key after the state bucket; the alias may live in another region.
-    const stateProvider =
-      state.region === delivery.region
-        ? undefined
-        : new AwsProvider(this, "aws-state", { alias: "state", region: state.region, defaultTags: [{ tags: naming.tags(DELIVERY) }] });
-    const stateKey = new DataAwsKmsAlias(this, "state-key", { name: `alias/${state.bucket}`, provider: stateProvider });
-    const stateKmsKeyArns = [
-      stateKey.targetKeyArn,
-      ...new Set(promoted.flatMap(({ backend }) => (backend.type === "s3" && backend.kmsKeyId ? [backend.kmsKeyId] : []))),
-    ];
+    const stateKmsKeyArns = stateKeyArns(this, naming, delivery.region, [
+      { kmsKeyId: stateKeyAlias(state.bucket), region: state.region },
+      ...states.map((location) => ({ kmsKeyId: location.kmsKeyId, region: location.region })),
+    ]);
 
     this.artifacts = new ArtifactStore(this, "artifacts", { naming, account });
     this.alertTopicArn = new AlertTopic(this, "events", {
@@ -220,4 +231,31 @@ export class PipelineStack extends TerraformStack {
       });
     }
   }
+}
+
+/**
+ * The key ARNs behind the keys the backends name. IAM authorizes KMS use on the key's ARN, never on
+ * an alias, so every alias (name or ARN) is looked up, in its own region.
+ */
+function stateKeyArns(stack: TerraformStack, naming: Naming, stackRegion: string, keys: readonly { kmsKeyId: string; region: string }[]): string[] {
+  const providers = new Map<string, AwsProvider | undefined>([[stackRegion, undefined]]);
+  const providerFor = (region: string) => {
+    if (!providers.has(region)) {
+      providers.set(region, new AwsProvider(stack, `aws-state-${region}`, { alias: `state_${region.replace(/-/g, "_")}`, region, defaultTags: [{ tags: naming.tags(DELIVERY) }] }));
+    }
+    return providers.get(region);
+  };
+  const arns = new Map<string, string>();
+  for (const { kmsKeyId, region } of keys) {
+    if (arns.has(kmsKeyId)) continue;
+    const aliasArn = /^arn:[^:]+:kms:([^:]+):\d{12}:(alias\/.+)$/.exec(kmsKeyId);
+    if (!kmsKeyId.startsWith("alias/") && !aliasArn) {
+      arns.set(kmsKeyId, kmsKeyId);
+      continue;
+    }
+    const [name, aliasRegion] = aliasArn ? [aliasArn[2], aliasArn[1]] : [kmsKeyId, region];
+    const lookup = new DataAwsKmsAlias(stack, `state-key-${arns.size}`, { name, provider: providerFor(aliasRegion) });
+    arns.set(kmsKeyId, lookup.targetKeyArn);
+  }
+  return [...new Set(arns.values())];
 }

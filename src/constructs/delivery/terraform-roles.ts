@@ -17,6 +17,8 @@ export interface StateLocation {
   readonly lockTable?: string;
   /** True when the backend locks with `<key>.tflock` objects (S3 native locking). */
   readonly useLockfile: boolean;
+  /** The key the backend encrypts state and lock files with (key ARN, alias ARN or alias name). */
+  readonly kmsKeyId: string;
 }
 
 export interface TerraformRolesProps {

@@ -2,6 +2,7 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
+import { stateKeyAlias } from "../../config/state-location";
 import type { AccountContext } from "../account/account-context";
 import { keyPolicy } from "../encryption/key-policy";
 import { AccessLogBucket } from "../storage/access-log-bucket";
@@ -39,7 +40,7 @@ export class StateStore extends Construct {
       policy: keyPolicy(account),
       lifecycle: keep,
     });
-    new KmsAlias(this, "key-alias", { name: `alias/${props.bucketName}`, targetKeyId: this.kmsKey.keyId });
+    new KmsAlias(this, "key-alias", { name: stateKeyAlias(props.bucketName), targetKeyId: this.kmsKey.keyId });
 
     const accessLogs = new AccessLogBucket(this, "access-logs", {
       bucketName: `${props.bucketName}${ACCESS_LOG_BUCKET_SUFFIX}`,
