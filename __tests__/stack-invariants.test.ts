@@ -58,6 +58,25 @@ describe("every synthesized stack", () => {
     }),
   );
 
+  it(
+    "keeps generated secrets out of state: no random_password resource, no secret_string, ephemeral values only in write-only arguments",
+    each((name, stack) => {
+      expect([name, stack.resource?.random_password, stack.resource?.random_string]).toEqual([name, undefined, undefined]);
+      for (const [type, resourceName, body] of resourcesOf(stack)) {
+        const where = `${name}: ${type}.${resourceName}`;
+        if (type === "aws_secretsmanager_secret_version") expect([where, body.secret_string, body.secret_binary]).toEqual([where, undefined, undefined]);
+        for (const [argument, value] of Object.entries(body)) {
+          if (JSON.stringify(value).includes("ephemeral.")) expect([where, argument]).toEqual([where, expect.stringMatching(/_wo$/)]);
+        }
+      }
+    }),
+  );
+
+  it(
+    "asks for Terraform or OpenTofu 1.11 or later, which write-only arguments need",
+    each((name, stack) => expect([name, stack.terraform.required_version]).toEqual([name, ">= 1.11.0"])),
+  );
+
   it("has a state location of its own", () => {
     const locations = [...stacks.values()].map((stack) => {
       const { s3, local } = stack.terraform.backend ?? {};

@@ -11,9 +11,7 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Testing } from "cdktf";
 import type { Construct } from "constructs";
@@ -285,22 +283,27 @@ describe("AppSecrets", () => {
       new AppSecrets(scope, "secrets", { naming, protectData, kmsKeyArn });
     });
 
-  it("stores a generated 64-character SECRET_KEY as JSON in <project>-<env>/app", () => {
+  it("stores a generated 64-character SECRET_KEY as JSON in <project>-<env>/app through the write-only argument", () => {
     const synthesized = secrets(true, KEY);
-    expect(synthesized).toHaveResourceWithProperties(Password, { length: 64, special: true });
     expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecret, {
       name: "platform-dev/app",
       kms_key_id: KEY,
       recovery_window_in_days: 30,
       lifecycle: { prevent_destroy: true },
     });
+    const json = parse(synthesized);
+    expect(json.ephemeral.random_password.secrets_secret_key).toMatchObject({ length: 64, special: true, min_special: 4 });
     const [version] = resourcesOfType(synthesized, "aws_secretsmanager_secret_version");
-    expect(version.secret_string).toMatch(/^\$\{jsonencode\(\{.*"SECRET_KEY" = random_password\.secrets_secret-key_[A-Z0-9]+\.result.*\}\)\}$/);
-    expect(synthesized).toHaveResource(SecretsmanagerSecretVersion);
+    expect(version.secret_string_wo).toBe("${jsonencode({ SECRET_KEY = ephemeral.random_password.secrets_secret_key.result })}");
+    expect(version.secret_string_wo_version).toBe(1);
   });
 
-  it("never contains the secret itself, only a reference to random_password", () => {
+  it("keeps the value out of Terraform state: no random_password resource, no secret_string, nothing but a write-only argument takes it", () => {
     const json = parse(secrets(false));
+    expect(json.resource.random_password).toBeUndefined();
+    const [version] = resourcesOfType(secrets(false), "aws_secretsmanager_secret_version");
+    expect(version).not.toHaveProperty("secret_string");
+    expect(version).not.toHaveProperty("secret_binary");
     const values: string[] = [];
     const walk = (value: unknown): void => {
       if (typeof value === "string") values.push(value);
@@ -309,7 +312,14 @@ describe("AppSecrets", () => {
     walk(json.resource);
     // A literal 64-character password would be a long run of letters, digits and the allowed specials.
     expect(values.filter((value) => /[A-Za-z0-9!#%&*()\-_=+[\]{}<>:?]{40,}/.test(value.replace(/\$\{[^}]*\}/g, "")))).toEqual([]);
-    expect(JSON.stringify(json.resource.aws_secretsmanager_secret_version)).toContain("random_password.");
+  });
+
+  it("stores a fresh value when valueVersion is raised", () => {
+    const raised = Testing.synthScope((scope: Construct) => {
+      new RandomProvider(scope, "random");
+      new AppSecrets(scope, "secrets", { naming, protectData: true, valueVersion: 2 });
+    });
+    expect(resourcesOfType(raised, "aws_secretsmanager_secret_version")[0].secret_string_wo_version).toBe(2);
   });
 
   it("deletes at once without protectData so a torn-down environment can be recreated", () => {

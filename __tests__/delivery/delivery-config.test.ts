@@ -77,4 +77,13 @@ describe("delivery.config.json", () => {
     );
     expect(problemsWith(() => "{ not json")).toEqual([expect.stringMatching(/^delivery\.config\.json: is not valid JSON: /)]);
   });
+
+  it("refuses a Terraform older than 1.11, which cannot take write-only arguments", () => {
+    const problems = problemsWith((config) => ({ ...config, terraform: { ...(config.terraform as Json), version: "1.10.5" } }));
+    expect(problems).toEqual([expect.stringMatching(/^delivery\.config\.json: terraform\.version: must be Terraform 1\.11\.0 or later: the stacks use ephemeral resources and write-only arguments/)]);
+    const root = projectCopy();
+    const shippedConfig = readRepositoryJson(DELIVERY_CONFIG_FILE);
+    writeFileSync(join(root, DELIVERY_CONFIG_FILE), JSON.stringify({ ...shippedConfig, terraform: { ...(shippedConfig.terraform as Json), version: "2.0.0" } }));
+    expect(loadDeliveryConfig(root)?.terraform.version).toBe("2.0.0");
+  });
 });

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
+import { meetsMinimumTerraformVersion, MINIMUM_TERRAFORM_VERSION } from "./terraform-version";
 import { NAME_PATTERN } from "./backend-schema";
 import { awsRegion } from "./environment-schema";
 import { environmentFiles } from "./load";
@@ -57,7 +58,11 @@ export const deliveryConfigSchema = z
       .strictObject({
         version: z
           .string({ error: "must be a Terraform version string" })
-          .regex(/^\d+\.\d+\.\d+$/, { error: 'must be an exact Terraform release such as "1.11.4"' }),
+          .regex(/^\d+\.\d+\.\d+$/, { error: 'must be an exact Terraform release such as "1.11.4"' })
+          // Only an exact release can be compared; anything else already failed the pattern.
+          .refine((version) => !/^\d+\.\d+\.\d+$/.test(version) || meetsMinimumTerraformVersion(version), {
+            error: `must be Terraform ${MINIMUM_TERRAFORM_VERSION} or later: the stacks use ephemeral resources and write-only arguments`,
+          }),
         sha256: z
           .string({ error: "must be a SHA-256 string" })
           .regex(/^[0-9a-f]{64}$/, { error: "must be the SHA-256 of terraform_<version>_linux_amd64.zip from its SHA256SUMS: 64 lower-case hex digits" }),

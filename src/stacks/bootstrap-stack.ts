@@ -8,6 +8,7 @@ import { stateKeyAlias } from "../config/state-location";
 import { AccountContext } from "../constructs/account/account-context";
 import { StateStore } from "../constructs/state/state-store";
 import { Naming } from "../naming/naming";
+import { requireTerraformVersion } from "../config/terraform-version";
 
 export interface BootstrapStackProps {
   readonly project: string;
@@ -43,6 +44,7 @@ export class BootstrapStack extends TerraformStack {
     } else {
       configureLocalBootstrapBackend(this);
     }
+    requireTerraformVersion(this);
     new AwsProvider(this, "aws", {
       region: state.region,
       defaultTags: [{ tags: new Naming(props.project, "shared").tags("state") }],

@@ -6,6 +6,7 @@ import { type Layer, stackName } from "../config/layers";
 import type { PlatformEnvironment } from "../config/load";
 import { LogRetentionDefault } from "../constructs/logging/log-retention-default";
 import { Naming } from "../naming/naming";
+import { requireTerraformVersion } from "../config/terraform-version";
 
 export interface LayerStackProps {
   readonly project: string;
@@ -27,6 +28,7 @@ export abstract class LayerStack extends TerraformStack {
     this.environment = props.environment;
     this.naming = new Naming(props.project, props.environment.name);
     configureBackend(this, props.environment.backend, layer);
+    requireTerraformVersion(this);
     this.aws = new AwsProvider(this, "aws", {
       region: props.environment.region,
       allowedAccountIds: props.environment.accountId ? [props.environment.accountId] : undefined,

@@ -17,6 +17,7 @@ import { InfrastructurePipeline } from "../constructs/delivery/infrastructure-pi
 import { ApplyBoundary, type StateLocation, TerraformRoles } from "../constructs/delivery/terraform-roles";
 import { LogRetentionDefault } from "../constructs/logging/log-retention-default";
 import { Naming } from "../naming/naming";
+import { requireTerraformVersion } from "../config/terraform-version";
 import { assumedBy } from "../constructs/iam/assumed-by";
 
 export const PIPELINE_STACK = "pipeline";
@@ -71,6 +72,7 @@ export class PipelineStack extends TerraformStack {
       },
       PIPELINE_STACK,
     );
+    requireTerraformVersion(this);
     new AwsProvider(this, "aws", {
       region: delivery.region,
       allowedAccountIds: delivery.accountId ? [delivery.accountId] : undefined,
