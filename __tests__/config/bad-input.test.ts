@@ -155,6 +155,11 @@ const cases: [string, Edit, RegExp][] = [
     /^backend\.config\.json: environments\.dev\.kmsKeyId: must be a KMS key ARN, an alias ARN or an alias name such as "alias\/platform-tfstate"/,
   ],
   [
+    "an API body limit Lambda's 6 MB payload cannot carry",
+    editEnvironment("dev", (e) => (e.api = { ...e.api, maxRequestBodyKb: 5000 })),
+    /^environments\/dev\.json: api\.maxRequestBodyKb: \(5000\) is above 4096 on Lambda: the request event must fit Lambda's 6 MB payload/,
+  ],
+  [
     "unencrypted state",
     editBackend((b) => (b.environments.dev.encrypt = false)),
     /^backend\.config\.json: environments\.dev\.encrypt: must be true: state files hold secrets and are always encrypted \(got false\)$/,

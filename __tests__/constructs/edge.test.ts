@@ -215,7 +215,7 @@ describe("SiteDistribution", () => {
 
 function synthWaf(props: Partial<EdgeWebAclProps> = {}): string {
   return Testing.synthScope((scope) => {
-    new EdgeWebAcl(scope, "waf", { naming, account: new AccountContext(scope, "account"), provider: usEast1(scope), ...props });
+    new EdgeWebAcl(scope, "waf", { naming, account: new AccountContext(scope, "account"), provider: usEast1(scope), apiPathPrefix: "/api/", ...props });
   });
 }
 
@@ -247,6 +247,35 @@ describe("EdgeWebAcl", () => {
       { name: "AnonymousIPList", action_to_use: { count: {} } },
       { name: "HostingProviderIPList", action_to_use: { count: {} } },
     ]);
+  });
+
+  it("keeps the common rule set's 8 KB body limit for the site and lets /api/* bodies through to the API's own limit", () => {
+    const common = acl.rule.find((rule: Json) => rule.name === "AWSManagedRulesCommonRuleSet");
+    expect(common.statement.managed_rule_group_statement.rule_action_override).toEqual([{ name: "SizeRestrictions_BODY", action_to_use: { count: {} } }]);
+    const bodyRule = acl.rule.find((rule: Json) => rule.name === "body-over-8kb-outside-api");
+    // Labels are visible only to rules evaluated after the group that adds them.
+    expect(bodyRule.priority).toBeGreaterThan(common.priority);
+    expect(bodyRule.action).toEqual({ block: {} });
+
+    // The rule's statement evaluated the way WAF does (label, NOT, AND, STARTS_WITH on the URI path),
+    // for requests whose body the counted SizeRestrictions_BODY labelled as over 8 KB.
+    type Request = { path: string; labels: string[] };
+    const matches = (statement: Json, request: Request): boolean => {
+      if (statement.label_match_statement) return request.labels.includes(statement.label_match_statement.key);
+      if (statement.and_statement) return statement.and_statement.statement.every((inner: Json) => matches(inner, request));
+      if (statement.not_statement) return !matches(statement.not_statement.statement[0], request);
+      if (statement.byte_match_statement) {
+        const { field_to_match, positional_constraint, search_string } = statement.byte_match_statement;
+        expect([field_to_match, positional_constraint]).toEqual([{ uri_path: {} }, "STARTS_WITH"]);
+        return request.path.startsWith(search_string);
+      }
+      throw new Error(`unexpected statement ${JSON.stringify(statement)}`);
+    };
+    const over8kb = ["awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"];
+    expect(matches(bodyRule.statement, { path: "/api/jobs", labels: over8kb })).toBe(false);
+    expect(matches(bodyRule.statement, { path: "/contact", labels: over8kb })).toBe(true);
+    expect(matches(bodyRule.statement, { path: "/apiary", labels: over8kb })).toBe(true);
+    expect(matches(bodyRule.statement, { path: "/contact", labels: [] })).toBe(false);
   });
 
   it("blocks an IP above 2000 requests in 5 minutes by default, or the given limit", () => {
@@ -376,7 +405,7 @@ describe("MediaBucket", () => {
 it("keeps every edge resource that must be global in us-east-1", () => {
   const json = Testing.synthScope((scope) => {
     const provider = usEast1(scope);
-    new EdgeWebAcl(scope, "waf", { naming, account: new AccountContext(scope, "account"), provider });
+    new EdgeWebAcl(scope, "waf", { naming, account: new AccountContext(scope, "account"), provider, apiPathPrefix: "/api/" });
     new SiteCertificate(scope, "cert", { domainName: "app.example.com", hostedZoneId: ZONE, provider });
   });
   for (const type of [Wafv2WebAcl, AcmCertificate, AcmCertificateValidation, Wafv2WebAclLoggingConfiguration, CloudwatchLogGroup]) {

@@ -57,6 +57,29 @@ describe("api handler", () => {
     expect(messages[0].MessageAttributes?.kind?.StringValue).toBe("echo");
   });
 
+  it("takes a 9 KB job, which the web ACL's 8 KB body limit must not stop on /api/*", async () => {
+    const payload = { notes: "n".repeat(9 * 1024) };
+    const response = await call("POST", "/api/jobs", { body: JSON.stringify({ kind: "echo", payload }), headers: { "content-type": "application/json" } });
+    expect(response.statusCode).toBe(202);
+    expect(await receiveAll(queueUrl)).toHaveLength(1);
+  });
+
+  it("answers 413 above the environment's MAX_REQUEST_BODY_BYTES before any route runs, raw or base64-encoded", async () => {
+    process.env.MAX_REQUEST_BODY_BYTES = "2048";
+    try {
+      const body = JSON.stringify({ kind: "echo", payload: { notes: "n".repeat(2100) } });
+      const raw = await call("POST", "/api/jobs", { body, headers: { "content-type": "application/json" } });
+      expect([raw.statusCode, bodyOf(raw).error]).toEqual([413, "payload_too_large"]);
+      const encoded = await call("POST", "/api/jobs", { body: Buffer.from(body).toString("base64"), base64: true, headers: { "content-type": "application/json" } });
+      expect(encoded.statusCode).toBe(413);
+      expect(await queueDepth(queueUrl)).toBe(0);
+      const small = await call("POST", "/api/jobs", { body: JSON.stringify({ kind: "echo", payload: {} }), headers: { "content-type": "application/json" } });
+      expect(small.statusCode).toBe(202);
+    } finally {
+      delete process.env.MAX_REQUEST_BODY_BYTES;
+    }
+  });
+
   it("accepts a base64-encoded JSON body", async () => {
     const response = await call("POST", "/api/jobs", { body: JSON.stringify({ kind: "tick" }), headers: { "content-type": "application/json; charset=utf-8" }, base64: true });
     expect(response.statusCode).toBe(202);

@@ -1,7 +1,10 @@
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from "node:http";
-import { MAX_BODY_BYTES, startServer, type ApiServer } from "../../src/handlers/api/server";
+import { startServer, type ApiServer } from "../../src/handlers/api/server";
 import { queueDepth, receiveAll, coldStart } from "./support/fixtures";
 import { useMoto } from "./support/moto";
+
+// The default limit users are promised when the environment sets none: 1 MiB.
+const MAX_BODY_BYTES = 1024 * 1024;
 
 const moto = useMoto();
 

@@ -246,6 +246,11 @@ export const apiSchema = z.strictObject({
     .describe("Origins allowed to call the API from browsers. The site itself reaches /api/* through CloudFront on its own origin and needs no entry."),
   throttlingBurstLimit: integer("requests", 1, 100000).default(100).describe("Default route burst limit of the HTTP API stage."),
   throttlingRateLimit: integer("requests per second", 1, 100000).default(50).describe("Default route steady-state rate limit."),
+  maxRequestBodyKb: integer("KiB", 1, 10240)
+    .default(1024)
+    .describe(
+      "Largest request body the API accepts (413 above it). The web ACL's 8 KB body limit applies to the site only, never to /api/*. At most 10240 (the HTTP API's payload limit), 4096 on Lambda.",
+    ),
 });
 
 export const alarmsSchema = z.strictObject({
@@ -329,7 +334,17 @@ export const environmentSchema = z
         message: `is the same as region (${environment.region}); backups must be copied to another region`,
       });
     }
+    if (environment.compute.kind === "lambda" && environment.api.maxRequestBodyKb > LAMBDA_MAX_REQUEST_BODY_KB) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["api", "maxRequestBodyKb"],
+        message: `(${environment.api.maxRequestBodyKb}) is above ${LAMBDA_MAX_REQUEST_BODY_KB} on Lambda: the request event must fit Lambda's 6 MB payload, and a binary body in it is base64-encoded, a third larger; lower it or run the API on ECS ("compute.kind": "ecs")`,
+      });
+    }
   });
+
+/** The largest API request body a Lambda function can take inside its 6 MB synchronous payload, base64 included. */
+export const LAMBDA_MAX_REQUEST_BODY_KB = 4096;
 
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
 

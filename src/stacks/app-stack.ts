@@ -49,6 +49,7 @@ export class AppStack extends LayerStack {
 
     // Functions find everything else under this path (endpoints and ARNs, never secret values).
     const configuration = { PLATFORM_PARAMETERS_PATH: naming.path(), BUILD_VERSION: compute.image };
+    const apiConfiguration = { ...configuration, MAX_REQUEST_BODY_BYTES: String(environment.api.maxRequestBodyKb * 1024) };
     const bundles = new FunctionBundles(this, "bundles", { buildVersion: compute.image });
     const layer = new LambdaLayer(this, "runtime-layer", { naming, name: "runtime", asset: bundles.layer, description: "Shared runtime of the platform's functions" });
     const zip = (handler: HandlerName): FunctionCode => ({ kind: "zip", asset: bundles.asset(handler), handler: LAMBDA_HANDLER, layerArns: [layer.arn] });
@@ -68,6 +69,7 @@ export class AppStack extends LayerStack {
         ...functionDefaults,
         name: "api",
         description: "The HTTP API: /health and the app under /api/",
+        environment: apiConfiguration,
         code: compute.packaging === "image" ? { kind: "image", imageUri } : zip("api"),
         memoryMb: compute.apiMemoryMb,
         timeoutSeconds: compute.apiTimeoutSeconds,
@@ -96,7 +98,7 @@ export class AppStack extends LayerStack {
         imageUri,
         repositoryArns: [infra.images.repositoryArn],
         settings: compute.ecs,
-        environment: configuration,
+        environment: apiConfiguration,
         // ECS injects the value into the container at start; Terraform and the task definition only see the ARN.
         secrets: { SECRET_KEY: Fn.join(":", [infra.secrets.secretArn, "SECRET_KEY", "", ""]) },
         boundaryArn: core.workloadBoundaryArn,

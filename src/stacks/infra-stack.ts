@@ -12,7 +12,7 @@ import { PublishedParameters } from "../constructs/data/published-parameters";
 import { ServerlessCache } from "../constructs/data/serverless-cache";
 import { MediaBucket } from "../constructs/edge/media-bucket";
 import { SiteCertificate, SiteDnsRecords } from "../constructs/edge/site-certificate";
-import { SiteDistribution } from "../constructs/edge/site-distribution";
+import { API_PATH_PREFIX, SiteDistribution } from "../constructs/edge/site-distribution";
 import { EdgeWebAcl } from "../constructs/edge/web-acl";
 import { ScheduleGroup } from "../constructs/messaging/schedule-group";
 import { WorkQueue } from "../constructs/messaging/work-queue";
@@ -117,7 +117,7 @@ export class InfraStack extends LayerStack {
       preventDestroy: protectData,
     }));
 
-    const webAcl = features.waf ? new EdgeWebAcl(this, "waf", { naming, account, provider: edge, rateLimit: features.wafRateLimit }) : undefined;
+    const webAcl = features.waf ? new EdgeWebAcl(this, "waf", { naming, account, provider: edge, rateLimit: features.wafRateLimit, apiPathPrefix: API_PATH_PREFIX }) : undefined;
     const certificate = domain ? new SiteCertificate(this, "certificate", { domainName: domain.name, hostedZoneId: domain.hostedZoneId, provider: edge }) : undefined;
     this.site = new SiteDistribution(this, "site", {
       naming,

@@ -21,8 +21,9 @@ export const MANAGED_POLICY = {
 /** CloudFront is a global service: its log delivery sources (and certificates, web ACLs) live in us-east-1. */
 export const CLOUDFRONT_REGION = "us-east-1";
 
-/** Path pattern routed to the HTTP API; every other path is the static site. */
-export const API_PATH_PATTERN = "/api/*";
+/** Requests under this prefix go to the HTTP API (CloudFront matches `API_PATH_PATTERN`); every other path is the static site. */
+export const API_PATH_PREFIX = "/api/";
+export const API_PATH_PATTERN = `${API_PATH_PREFIX}*`;
 
 const SITE_ORIGIN = "site";
 const API_ORIGIN = "api";

@@ -30,6 +30,11 @@ export interface EdgeWebAclProps {
   /** A customer-managed key in us-east-1 for the log group; default: CloudWatch Logs' own encryption. */
   readonly kmsKeyArn?: string;
   /**
+   * Path prefix of the API behind the distribution (`/api/`): bodies there may exceed the common
+   * rule set's 8 KB, since the API enforces its own limit.
+   */
+  readonly apiPathPrefix: string;
+  /**
    * Block requests from anonymizers (VPN services, Tor exits, open proxies). Default true. Requests
    * from cloud hosting providers are only counted either way: servers calling the API live there.
    */
@@ -38,16 +43,22 @@ export interface EdgeWebAclProps {
 
 /** Rules of a managed group overridden to count only, because they would block legitimate clients. */
 function countedRules(group: string, blockAnonymousIps: boolean): string[] | undefined {
+  // The 8 KB body limit suits the site but not the API, whose own limit is `api.maxRequestBodyKb`;
+  // the label it leaves lets the body-size rule below block it everywhere else.
+  if (group === "AWSManagedRulesCommonRuleSet") return ["SizeRestrictions_BODY"];
   if (group !== "AWSManagedRulesAnonymousIpList") return undefined;
   return blockAnonymousIps ? ["HostingProviderIPList"] : ["AnonymousIPList", "HostingProviderIPList"];
 }
+
+/** The label the common rule set's SizeRestrictions_BODY puts on bodies over 8 KB. */
+export const BODY_OVER_8KB_LABEL = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body";
 
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
 
 /**
  * The web ACL in front of CloudFront: AWS's IP reputation and anonymous-IP lists, the common rule
- * set and known bad inputs (Log4Shell and friends), then a per-IP rate limit; whatever passes is
- * allowed. Every rule publishes metrics and samples, and the full log goes to CloudWatch Logs with
+ * set and known bad inputs (Log4Shell and friends), the common rule set's 8 KB body limit outside
+ * the API, then a per-IP rate limit; whatever passes is allowed. Every rule publishes metrics and samples, and the full log goes to CloudWatch Logs with
  * credentials and cookies redacted.
  */
 export class EdgeWebAcl extends Construct {
@@ -75,9 +86,36 @@ export class EdgeWebAcl extends Construct {
       },
       visibilityConfig: visibility(`${name}-${group}`),
     }));
+    const siteBodySize: Wafv2WebAclRule = {
+      name: "body-over-8kb-outside-api",
+      priority: MANAGED_RULE_GROUPS.length,
+      action: { block: {} },
+      statement: {
+        and_statement: {
+          statement: [
+            { label_match_statement: { scope: "LABEL", key: BODY_OVER_8KB_LABEL } },
+            {
+              not_statement: {
+                statement: [
+                  {
+                    byte_match_statement: {
+                      field_to_match: { uri_path: {} },
+                      positional_constraint: "STARTS_WITH",
+                      search_string: props.apiPathPrefix,
+                      text_transformation: [{ priority: 0, type: "NONE" }],
+                    },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      visibilityConfig: visibility(`${name}-body-over-8kb-outside-api`),
+    };
     const rateLimit: Wafv2WebAclRule = {
       name: "rate-limit-per-ip",
-      priority: MANAGED_RULE_GROUPS.length,
+      priority: MANAGED_RULE_GROUPS.length + 1,
       action: { block: {} },
       statement: { rate_based_statement: { limit: props.rateLimit ?? DEFAULT_RATE_LIMIT, aggregate_key_type: "IP", evaluation_window_sec: 300 } },
       visibilityConfig: visibility(`${name}-rate-limit-per-ip`),
@@ -89,7 +127,7 @@ export class EdgeWebAcl extends Construct {
       description: `Protects the CloudFront distribution of ${naming.prefix}`,
       scope: "CLOUDFRONT",
       defaultAction: { allow: {} },
-      rule: [...managedRules, rateLimit],
+      rule: [...managedRules, siteBodySize, rateLimit],
       visibilityConfig: visibility(name),
     });
     this.arn = this.webAcl.arn;

@@ -32,3 +32,18 @@ export function bodyText(event: APIGatewayProxyEventV2): string {
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
   return event.headers?.[name.toLowerCase()];
 }
+
+/** The size of the body as the client sent it (before API Gateway's base64 encoding). */
+export function requestBodyBytes(event: APIGatewayProxyEventV2): number {
+  if (event.body === undefined || event.body === null) return 0;
+  return event.isBase64Encoded ? Buffer.from(event.body, "base64").length : Buffer.byteLength(event.body);
+}
+
+/** Without `MAX_REQUEST_BODY_BYTES`: 1 MiB. */
+const DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+/** The environment's `api.maxRequestBodyKb` in bytes, which the web ACL leaves to the API to enforce. */
+export function maxRequestBodyBytes(variables: NodeJS.ProcessEnv = process.env): number {
+  const configured = Number(variables.MAX_REQUEST_BODY_BYTES);
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_REQUEST_BODY_BYTES;
+}

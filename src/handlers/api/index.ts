@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { logger } from "../runtime";
 import { route } from "./app";
-import { problem, requestPath, type HttpResponse } from "./http";
+import { maxRequestBodyBytes, problem, requestBodyBytes, requestPath, type HttpResponse } from "./http";
 
 /**
  * API Gateway HTTP API (payload format 2.0) entry point: `index.handler` in the function zip.
@@ -14,7 +14,8 @@ export async function handler(event: APIGatewayProxyEventV2, context: Context): 
   const started = Date.now();
   let response: HttpResponse;
   try {
-    response = await route(event, log);
+    const limit = maxRequestBodyBytes();
+    response = requestBodyBytes(event) > limit ? problem(413, "payload_too_large", `a request body is at most ${limit} bytes`) : await route(event, log);
   } catch (error) {
     log.error("unhandled error", { path: requestPath(event), error });
     response = problem(500, "internal_error", "something went wrong; quote the request id when reporting it", { requestId });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { logger } from "../runtime";
+import { maxRequestBodyBytes } from "./http";
 import { handler } from "./index";
 
 /*
@@ -12,8 +13,6 @@ import { handler } from "./index";
  * the handler returns, so both compute options run exactly one code path.
  */
 
-/** Largest request body accepted; API Gateway's own limit is 10 MB, but no route takes more than a job (64 KiB). */
-export const MAX_BODY_BYTES = 1024 * 1024;
 /** The port when `PORT` is not set (the container port the task definition maps by default). */
 export const DEFAULT_PORT = 8080;
 /**
@@ -27,7 +26,7 @@ export interface ApiServerOptions {
   readonly port?: number;
   /** Default all interfaces: the load balancer reaches the task on its ENI address. */
   readonly host?: string;
-  /** Default 1 MiB. */
+  /** Default `MAX_REQUEST_BODY_BYTES` (the environment's `api.maxRequestBodyKb`), else 1 MiB. */
   readonly maxBodyBytes?: number;
   /** Default 25 s. */
   readonly shutdownGraceMs?: number;
@@ -171,7 +170,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, maxBody
 
 /** Starts the HTTP server; resolves once it listens. */
 export function startServer(options: ApiServerOptions = {}): Promise<ApiServer> {
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const maxBodyBytes = options.maxBodyBytes ?? maxRequestBodyBytes();
   const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return Promise.reject(new Error(`api-server: PORT "${process.env.PORT}" is not a port number`));
