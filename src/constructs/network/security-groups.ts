@@ -93,13 +93,13 @@ export class NetworkSecurityGroups extends Construct {
     if (props.loadBalancer) {
       // The load balancer is internal: its only client is the HTTP API's VPC link, so CloudFront,
       // WAF and the API's throttling stay in front of it and nothing on the internet reaches it.
-      const lb = group("load-balancer", `Internal load balancer of ${naming.prefix}: HTTP from the API's VPC link only`);
-      const link = group("api-link", `VPC link of ${naming.prefix}'s HTTP API to the internal load balancer`);
+      const lb = group("load-balancer", `Internal load balancer of ${naming.prefix}: HTTP from the API VPC link only`);
+      const link = group("api-link", `VPC link of the ${naming.prefix} HTTP API to the internal load balancer`);
       this.loadBalancer = lb;
       this.apiLink = link;
       rule("egress", link, "load-balancer", { description: "API requests to the internal load balancer", port: 80, peer: lb });
-      rule("ingress", lb, "api-link", { description: "API requests from the HTTP API's VPC link", port: 80, peer: link });
-      rule("egress", lb, "app", { description: "Requests and health checks to the app's tasks", port: appPort, peer: this.app });
+      rule("ingress", lb, "api-link", { description: "API requests from the HTTP API VPC link", port: 80, peer: link });
+      rule("egress", lb, "app", { description: "Requests and health checks to the app tasks", port: appPort, peer: this.app });
       rule("ingress", this.app, "load-balancer", { description: "Requests and health checks from the load balancer", port: appPort, peer: lb });
     }
 
