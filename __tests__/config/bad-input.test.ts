@@ -160,6 +160,16 @@ const cases: [string, Edit, RegExp][] = [
     /^environments\/dev\.json: api\.maxRequestBodyKb: \(5000\) is above 4096 on Lambda: the request event must fit Lambda's 6 MB payload/,
   ],
   [
+    "a Fargate memory size between the steps AWS offers",
+    editEnvironment("dev", (e) => (e.compute = { ...e.compute, ecs: { cpu: 256, memoryMb: 1536 } })),
+    /^environments\/dev\.json: compute\.ecs\.memoryMb: \(1536\) does not fit cpu 256; Fargate allows 512, 1024 or 2048 MB for it$/,
+  ],
+  [
+    "an API reservation that leaves Lambda fewer than 100 unreserved executions",
+    editEnvironment("dev", (e) => (e.compute = { ...e.compute, apiReservedConcurrency: 1000 })),
+    /^environments\/dev\.json: compute\.apiReservedConcurrency: must be .*899/,
+  ],
+  [
     "unencrypted state",
     editBackend((b) => (b.environments.dev.encrypt = false)),
     /^backend\.config\.json: environments\.dev\.encrypt: must be true: state files hold secrets and are always encrypted \(got false\)$/,

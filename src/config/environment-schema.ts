@@ -169,7 +169,9 @@ export const ecsSchema = z
       .union(FARGATE_CPU.map((value) => z.literal(value)), { error: `must be a Fargate CPU size: ${oneOf(FARGATE_CPU)}` })
       .default(256)
       .describe("Task CPU units."),
-    memoryMb: integer("MB", 512, 30720).default(512).describe("Task memory; Fargate allows 512-2048 MB for 256 CPU, up to 30 GB for 4096."),
+    memoryMb: integer("MB", 512, 30720)
+      .default(512)
+      .describe("Task memory; Fargate allows 512, 1024 or 2048 MB for 256 CPU, and whole gigabytes in each larger size's range (up to 30 GB for 4096)."),
     containerPort: integer("port", 1024, 65535).default(8080).describe("The port the API container listens on."),
     minCount: integer("tasks", 1, 100).default(1).describe("Autoscaling floor during working hours."),
     maxCount: integer("tasks", 1, 100).default(4).describe("Autoscaling ceiling."),
@@ -189,8 +191,11 @@ export const ecsSchema = z
     }
     const memoryRange: Record<number, [number, number]> = { 256: [512, 2048], 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720] };
     const [low, high] = memoryRange[ecs.cpu];
-    if (ecs.memoryMb < low || ecs.memoryMb > high) {
-      ctx.addIssue({ code: "custom", path: ["memoryMb"], message: `(${ecs.memoryMb}) does not fit cpu ${ecs.cpu}; Fargate allows ${low}-${high} MB for it` });
+    // 256 CPU units take 512, 1024 or 2048 MB; larger sizes take whole gigabytes.
+    const onStep = ecs.cpu === 256 ? [512, 1024, 2048].includes(ecs.memoryMb) : ecs.memoryMb % 1024 === 0;
+    if (ecs.memoryMb < low || ecs.memoryMb > high || !onStep) {
+      const steps = ecs.cpu === 256 ? "512, 1024 or 2048 MB" : `${low}-${high} MB in steps of 1024`;
+      ctx.addIssue({ code: "custom", path: ["memoryMb"], message: `(${ecs.memoryMb}) does not fit cpu ${ecs.cpu}; Fargate allows ${steps} for it` });
     }
   });
 
@@ -211,9 +216,11 @@ export const computeSchema = z.strictObject({
   apiTimeoutSeconds: integer("seconds", 1, 29)
     .default(15)
     .describe("API function timeout; API Gateway stops waiting after 30 seconds."),
-  apiReservedConcurrency: integer("concurrent executions", 1, 1000)
+  apiReservedConcurrency: integer("concurrent executions", 1, 899)
     .optional()
-    .describe("Caps the API function so it cannot exhaust database connections. Unset: unreserved."),
+    .describe(
+      "Caps the API function so it cannot exhaust database connections. Unset: unreserved. At most 899: Lambda keeps 100 of an account's default 1,000 concurrent executions unreserved, and the producer reserves 1.",
+    ),
   workerMemoryMb: integer("MB", LAMBDA_MEMORY.min, LAMBDA_MEMORY.max).default(256).describe("Worker function memory."),
   workerTimeoutSeconds: integer("seconds", 1, 900).default(60).describe("Worker function timeout."),
   workerBatchSize: integer("messages", 1, 100).default(10).describe("Messages per worker invocation."),
