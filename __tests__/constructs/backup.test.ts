@@ -48,6 +48,7 @@ function synthBackup(props: Partial<PlatformBackupProps> = {}): string {
       account: new AccountContext(scope, "account"),
       kmsKeyArn: KEY,
       drProvider,
+      serviceRoleBoundaryArn: "arn:aws:iam::123456789012:policy/platform-dev-service-boundary",
       drRegion: "us-west-2",
       hourlyRetentionDays: 7,
       dailyRetentionDays: 90,

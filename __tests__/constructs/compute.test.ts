@@ -318,6 +318,7 @@ describe("grants of the infra constructs", () => {
           protectData: false,
           kmsKeyArn,
           dbSubnetGroupName: "platform-dev-data",
+          serviceRoleBoundaryArn: "arn:aws:iam::123456789012:policy/platform-dev-service-boundary",
           securityGroupIds: ["sg-database"],
           proxySubnetIds: ["subnet-c", "subnet-d"],
         });
@@ -349,6 +350,7 @@ describe("grants of the infra constructs", () => {
           settings: { minCapacity: 0, maxCapacity: 2, secondsUntilAutoPause: 300, readers: 0, backupRetentionDays: 7, rdsProxy: false },
           protectData: false,
           dbSubnetGroupName: "platform-dev-data",
+          serviceRoleBoundaryArn: "arn:aws:iam::123456789012:policy/platform-dev-service-boundary",
           securityGroupIds: ["sg-database"],
           proxySubnetIds: [],
         }).grantConnect(fn, "*"),
@@ -460,6 +462,7 @@ describe("ProducerSchedule", () => {
         naming,
         account: new AccountContext(scope, "account"),
         groupName: "platform-dev",
+        serviceRoleBoundaryArn: "arn:aws:iam::123456789012:policy/platform-dev-service-boundary",
         expression: "rate(15 minutes)",
         fn: platformFunction(scope, { name: "producer" }),
         deadLetterQueueArn: DLQ,
@@ -490,8 +493,8 @@ describe("ProducerSchedule", () => {
     });
   });
 
-  it("has a role only EventBridge Scheduler of this account assumes, without the workload boundary", () => {
-    expect(scheduleRole[1].permissions_boundary).toBeUndefined();
+  it("has a role only EventBridge Scheduler of this account assumes, capped by the service boundary rather than the workload one", () => {
+    expect(scheduleRole[1].permissions_boundary).toBe("arn:aws:iam::123456789012:policy/platform-dev-service-boundary");
     const [trust] = documentStatements(json, "schedule_trust");
     expect(trust.principals).toEqual([{ type: "Service", identifiers: [expect.stringMatching(/^scheduler\./)] }]);
     expect(trust.condition).toEqual([expect.objectContaining({ variable: "aws:SourceAccount" })]);

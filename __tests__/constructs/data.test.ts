@@ -38,6 +38,7 @@ function database(settings: Partial<AuroraPostgresSettings> = {}, props: Partial
       account: new AccountContext(scope, "account"),
       settings: { ...DEV_DATABASE, ...settings },
       protectData: false,
+      serviceRoleBoundaryArn: "arn:aws:iam::123456789012:policy/platform-dev-service-boundary",
       kmsKeyArn: KEY,
       dbSubnetGroupName: "platform-dev-data",
       securityGroupIds: ["sg-database"],

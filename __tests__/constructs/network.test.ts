@@ -28,6 +28,7 @@ function synthNetwork(overrides: Partial<Omit<NetworkProps, "naming" | "account"
       account: new AccountContext(scope, "account"),
       vpcCidr: "10.20.0.0/16",
       azCount,
+      serviceRoleBoundaryArn: "arn:aws:iam::123456789012:policy/platform-dev-service-boundary",
       natMode: "none",
       interfaceEndpointServices: [],
       flowLogs: true,

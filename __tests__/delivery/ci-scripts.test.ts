@@ -104,6 +104,15 @@ describe("scripts/ci", () => {
       expect(stateValue(dir)).toBe("three");
     });
 
+    it("plans a proposed change without refresh and without the lock in review mode, and never applies such a plan", () => {
+      writeStack(stacksDir, "one");
+      const review = bash(script("plan.sh"), { ...env, PLAN_MODE: "review" });
+      expect([review.status, review.output]).toEqual([0, expect.stringContaining("plan -input=false -no-color -refresh=false -lock=false -out=tfplan")]);
+      const apply = bash(script("apply.sh"), env);
+      expect([apply.status, apply.output]).toEqual([1, expect.stringContaining("is a review plan (PLAN_MODE=review, no refresh)")]);
+      expect(bash(script("plan.sh"), { ...env, PLAN_MODE: "yolo" })).toEqual({ status: 1, output: expect.stringContaining("PLAN_MODE must be 'refresh'") });
+    });
+
     it("says what is missing: the stack name, the synthesized stack, the saved plan", () => {
       const { STACK: _stack, ...withoutStack } = env;
       expect(bash(script("plan.sh"), withoutStack)).toEqual({ status: 1, output: expect.stringContaining("set STACK to the stack to run, e.g. STACK=core-dev") });

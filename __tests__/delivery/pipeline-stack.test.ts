@@ -7,12 +7,13 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { type DeliveryConfig, loadDeliveryConfig } from "../../src/config/delivery-schema";
 import { LAYERS } from "../../src/config/layers";
 import { loadPlatformConfig } from "../../src/config/load";
 import { BUILD_IMAGE } from "../../src/constructs/delivery/build-projects";
-import { IAM_USER_ACTIONS, STATE_BUCKET_PROTECTION_ACTIONS } from "../../src/constructs/delivery/terraform-roles";
 import { PipelineStack } from "../../src/stacks/pipeline-stack";
 import { REPOSITORY_ROOT } from "../support/project";
 
@@ -151,9 +152,46 @@ describe("PipelineStack", () => {
     expect(json).toHaveResource(CodebuildProject);
   });
 
-  it("gives the plan role read-only access and writes only to locks, its logs, the artifacts and the keys", () => {
-    const [planId] = roleNamed(stack, "platform-delivery-build-plan");
-    expect(managedPoliciesOf(stack, planId)).toEqual([expect.stringMatching(/:iam::aws:policy\/ReadOnlyAccess$/)]);
+  /** The statements of a managed policy the stack creates, resolved through its policy document. */
+  const managedStatements = (policyArn: string): Json[] => {
+    const policyId = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(policyArn)![1];
+    const documentId = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(stack.resource.aws_iam_policy[policyId].policy)![1];
+    return stack.data.aws_iam_policy_document[documentId].statement as Json[];
+  };
+
+  it("gives the pipeline's plan role exactly what refresh reads (no ReadOnlyAccess), the project's secrets through their services, and writes only locks, logs and artifacts", () => {
+    const [planId, plan] = roleNamed(stack, "platform-delivery-build-plan");
+    const managed = managedPoliciesOf(stack, planId);
+    expect(managed.filter((arn) => arn.includes(":iam::aws:policy/"))).toEqual([]);
+    expect(managed).toHaveLength(1);
+    const [reads] = managedStatements(managed[0]);
+    expect(reads).toMatchObject({ resources: ["*"] });
+    // A few reads ReadOnlyAccess also had, and the tag reads default_tags needs.
+    expect(reads.actions).toEqual(expect.arrayContaining(["rds:DescribeDBClusters", "lambda:GetFunction", "s3:GetBucketTagging", "cloudfront:GetDistribution"]));
+    expect(reads.actions.filter((action: string) => /GetSecretValue|^ssm:GetParameter$|^kms:Decrypt$|:Put|:Delete|:Create|:Update/.test(action))).toEqual([]);
+    expect(plan.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.apply-boundary_policy_[^}]+\.arn\}$/);
+
+    const statements = inlineStatements(stack, planId);
+    const bySid = (sid: string) => statements.find((statement) => statement.sid === sid);
+    expect(bySid("RefreshReadsGetSecretValueOfTheProject")).toMatchObject({
+      actions: ["secretsmanager:GetSecretValue"],
+      resources: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^}]+\}:secretsmanager:\*:\$\{data\.aws_caller_identity\.[^}]+\}:secret:platform-\*$/)],
+    });
+    expect(bySid("RefreshReadsGetParameterOfTheProject")).toMatchObject({ actions: ["ssm:GetParameter"], resources: [expect.stringMatching(/:ssm:\*:.*:parameter\/platform\/\*$/)] });
+    const decrypt = bySid("DecryptWhatRefreshReadsThroughItsService")!;
+    expect(decrypt.actions).toEqual(["kms:Decrypt"]);
+    expect(decrypt.condition).toEqual(
+      expect.arrayContaining([
+        {
+          test: "StringEquals",
+          variable: "kms:ViaService",
+          values: expect.arrayContaining(["secretsmanager.eu-west-1.amazonaws.com", "ssm.eu-west-1.amazonaws.com", "lambda.eu-west-1.amazonaws.com", "scheduler.eu-west-1.amazonaws.com"]),
+        },
+        { test: "ForAnyValue:StringLike", variable: "kms:ResourceAliases", values: ["alias/platform-*"] },
+      ]),
+    );
+    expect(bySid("ReadTheStates")).toMatchObject({ actions: ["s3:GetObject"], resources: expect.arrayContaining([expect.stringMatching(/:s3:::platform-tfstate-123456789012\/platform\/prod\/\*\.tfstate$/)]) });
+
     const writes = /^(s3:Put|s3:Delete|dynamodb:PutItem|dynamodb:DeleteItem|logs:|kms:Encrypt|kms:GenerateDataKey)/;
     const allowedTargets = [
       /^arn:\$\{data\.aws_partition\.[^}]+\}:dynamodb:eu-west-1:\$\{data\.aws_caller_identity\.[^}]+\}:table\/platform-tflock$/,
@@ -163,8 +201,6 @@ describe("PipelineStack", () => {
       /^\$\{data\.aws_kms_alias\.state-key-\d+\.target_key_arn\}$/,
       /^\$\{aws_kms_key\.artifacts_key_[^}]+\.arn\}$/,
     ];
-    const statements = inlineStatements(stack, planId);
-    expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       expect(statement.effect ?? "Allow").toBe("Allow");
       if (!statement.actions.some((action: string) => writes.test(action))) continue;
@@ -172,28 +208,70 @@ describe("PipelineStack", () => {
         expect([statement.sid, resource, allowedTargets.some((target) => target.test(resource))]).toEqual([statement.sid, resource, true]);
       }
     }
-    // Never the state objects themselves: a plan does not write state.
-    expect(JSON.stringify(statements)).not.toMatch(/\.tfstate"/);
   });
 
-  it("lets only the apply role change infrastructure, and caps it with the boundary", () => {
+  it("lets a pull request plan only without refresh: it reads state and data sources, never a secret, an environment key or a lock", () => {
+    const [planId, plan] = roleNamed(stack, "platform-delivery-github-plan");
+    const [readsArn] = managedPoliciesOf(stack, planId);
+    expect(managedPoliciesOf(stack, planId)).toHaveLength(1);
+    expect(managedStatements(readsArn)[0].actions.sort()).toEqual(["ec2:DescribeAvailabilityZones", "kms:DescribeKey", "kms:ListAliases", "sts:GetCallerIdentity"]);
+    const statements = inlineStatements(stack, planId);
+    const actions = statements.flatMap((statement) => statement.actions as string[]);
+    expect([...new Set(actions)].sort()).toEqual(["kms:Decrypt", "kms:DescribeKey", "s3:GetObject", "s3:ListBucket"]);
+    const decrypt = statements.find((statement) => statement.actions.includes("kms:Decrypt"))!;
+    expect(decrypt.resources.every((resource: string) => /^\$\{data\.aws_kms_alias\.state-key-\d+\.target_key_arn\}$/.test(resource))).toBe(true);
+    expect(statements.find((statement) => statement.actions.includes("s3:GetObject"))!.resources.every((resource: string) => resource.endsWith(".tfstate"))).toBe(true);
+    expect(plan.permissions_boundary).toMatch(/apply-boundary/);
+  });
+
+  it("caps every delivery role with the boundary: state store protected, no IAM users, no unbounded or re-trusted roles, frozen boundaries", () => {
     const [applyId, apply] = roleNamed(stack, "platform-delivery-build-apply");
     expect(managedPoliciesOf(stack, applyId)).toEqual([expect.stringMatching(/:iam::aws:policy\/AdministratorAccess$/)]);
     expect(apply.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.apply-boundary_policy_[^}]+\.arn\}$/);
-    const boundary = stack.data.aws_iam_policy_document["apply-boundary_document_E4D72326"] ?? Object.entries(stack.data.aws_iam_policy_document).find(([id]) => id.startsWith("apply-boundary_document"))![1];
-    const denies = (boundary.statement as Json[]).filter((statement) => statement.effect === "Deny");
-    expect(denies).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ actions: STATE_BUCKET_PROTECTION_ACTIONS, resources: [expect.stringMatching(/:s3:::platform-tfstate-123456789012$/)] }),
-        expect.objectContaining({ actions: IAM_USER_ACTIONS, resources: ["*"] }),
-        expect.objectContaining({ sid: "DeliveryRolesAndThisBoundaryStayAsTheyAre" }),
-      ]),
+    expect(apply.max_session_duration).toBe(14400);
+    const boundaryId = Object.keys(stack.data.aws_iam_policy_document).find((id) => id.startsWith("apply-boundary_document"))!;
+    const denies = (stack.data.aws_iam_policy_document[boundaryId].statement as Json[]).filter((statement) => statement.effect === "Deny");
+    const deny = (sid: string) => {
+      const found = denies.find((statement) => statement.sid === sid);
+      if (!found) throw new Error(`the boundary has no ${sid}`);
+      return found;
+    };
+    const stateBuckets = [/:s3:::platform-tfstate-123456789012$/, /:s3:::platform-tfstate-123456789012-logs$/];
+    expect(deny("StateBucketsKeepTheirProtection").actions).toEqual(
+      expect.arrayContaining(["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketLogging", "s3:PutReplicationConfiguration", "s3:DeleteBucket"]),
     );
-    expect(denies.find((statement) => statement.actions.includes("s3:PutBucketPolicy"))).toBeDefined();
-    for (const name of ["platform-delivery-build-plan", "platform-delivery-build-synth", "platform-delivery-pipeline"]) {
-      const [id, role] = roleNamed(stack, name);
-      expect([name, managedPoliciesOf(stack, id).filter((arn) => /AdministratorAccess|PowerUser|IAMFullAccess/.test(arn))]).toEqual([name, []]);
-      expect(role.permissions_boundary).toBeUndefined();
+    for (const bucket of stateBuckets) expect(deny("StateBucketsKeepTheirProtection").resources).toContainEqual(expect.stringMatching(bucket));
+    expect(deny("StateVersionsAndObjectsStay")).toMatchObject({ actions: ["s3:DeleteObjectVersion"], resources: expect.arrayContaining([expect.stringMatching(/:s3:::platform-tfstate-123456789012\/\*$/)]) });
+    expect(deny("CurrentStateStays")).toMatchObject({ actions: ["s3:DeleteObject"] });
+    expect(deny("StateKeyStaysUsableByAlias")).toMatchObject({
+      actions: expect.arrayContaining(["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy", "kms:DisableKeyRotation"]),
+      condition: [{ test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: ["alias/platform-tfstate-123456789012"] }],
+    });
+    expect(deny("StateKeyAliasStaysOnItsKey").actions).toEqual(["kms:DeleteAlias", "kms:UpdateAlias"]);
+    expect(deny("LockTableKeepsItsProtection")).toMatchObject({
+      actions: expect.arrayContaining(["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:UpdateContinuousBackups"]),
+      resources: [expect.stringMatching(/:dynamodb:eu-west-1:.*:table\/platform-tflock$/)],
+    });
+    expect(deny("NoIamUsersOrAccessKeys").actions).toEqual(expect.arrayContaining(["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:AttachUserPolicy"]));
+    const bounded = deny("NewAndChangedRolesCarryAnAllowedBoundary");
+    expect(bounded.actions).toEqual(["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:PutRolePolicy"]);
+    expect(bounded.condition[0]).toMatchObject({ test: "StringNotEquals", variable: "iam:PermissionsBoundary" });
+    for (const name of ["platform-delivery-apply-boundary", ...["dev", "stage", "prod"].flatMap((env) => [`platform-${env}-workload-boundary`, `platform-${env}-service-boundary`])]) {
+      expect([name, bounded.condition[0].values]).toEqual([name, expect.arrayContaining([expect.stringMatching(new RegExp(`:iam::.*:policy/${name}$`))])]);
+    }
+    expect(deny("BoundariesStayAsCreated").resources).toEqual(bounded.condition[0].values);
+    expect(deny("NoBoundaryIsLifted").actions).toEqual(["iam:DeleteRolePermissionsBoundary"]);
+    expect(deny("OnlyTheProjectsRolesArePassedTrustedOrAssumed")).toMatchObject({
+      actions: ["iam:PassRole", "iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+      not_resources: [expect.stringMatching(/:iam::.*:role\/platform-\*$/)],
+    });
+    expect(deny("DeliveryRolesAndThisBoundaryStayAsTheyAre").resources).toEqual([expect.stringMatching(/role\/platform-delivery-\*$/), expect.stringMatching(/policy\/platform-delivery-\*$/)]);
+    for (const [, role] of Object.entries(stack.resource.aws_iam_role as Record<string, Json>)) {
+      expect([role.name, role.permissions_boundary]).toEqual([role.name, expect.stringMatching(/apply-boundary_policy/)]);
+      expect([role.name, managedPoliciesOf(stack, Object.entries(stack.resource.aws_iam_role).find(([, r]) => r === role)![0]).filter((arn) => /AdministratorAccess|PowerUser|IAMFullAccess/.test(arn)).length > 0]).toEqual([
+        role.name,
+        role.name.endsWith("-apply"),
+      ]);
     }
   });
 
@@ -234,7 +312,7 @@ describe("PipelineStack", () => {
     expect(stagesOf(givenStack)[0].action[0].configuration.ConnectionArn).toBe(arn);
   });
 
-  it("trusts GitHub's OIDC tokens for pull-request and branch plans, and applies only from the protected environment", () => {
+  it("trusts GitHub's OIDC tokens for pull-request plans, and applies only from the protected environment", () => {
     expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, { url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] });
     const trustOf = (name: string) => {
       const [, role] = roleNamed(stack, name);
@@ -244,7 +322,7 @@ describe("PipelineStack", () => {
     const repo = shipped.repository;
     expect(trustOf("platform-delivery-github-plan").condition).toEqual([
       { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
-      { test: "StringLike", variable: "token.actions.githubusercontent.com:sub", values: [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`] },
+      { test: "StringLike", variable: "token.actions.githubusercontent.com:sub", values: [`repo:${repo}:pull_request`] },
     ]);
     expect(trustOf("platform-delivery-github-apply").condition).toContainEqual({
       test: "StringLike",
@@ -252,6 +330,16 @@ describe("PipelineStack", () => {
       values: [`repo:${repo}:environment:production`],
     });
     expect(roleNamed(stack, "platform-delivery-github-apply")[1].permissions_boundary).toMatch(/apply-boundary/);
+
+    // The workflow asks for the apply role's whole session (the action's default is one hour),
+    // and plans pull requests in review mode, which is all their role allows.
+    const workflow = readFileSync(join(REPOSITORY_ROOT, ".github", "workflows", "infrastructure.yml"), "utf8");
+    const applyJob = workflow.slice(workflow.indexOf("\n  apply:"));
+    const planJob = workflow.slice(workflow.indexOf("\n  plan:"), workflow.indexOf("\n  apply:"));
+    expect(/role-duration-seconds: (\d+)/.exec(applyJob)?.[1]).toBe("14400");
+    expect(roleNamed(stack, "platform-delivery-github-apply")[1].max_session_duration).toBe(14400);
+    expect(planJob).toMatch(/PLAN_MODE: review/);
+    expect(planJob).toMatch(/role-to-assume: \$\{\{ vars\.AWS_PLAN_ROLE_ARN \}\}/);
     const { json: without } = synthPipeline((d) => ({ ...d, githubOidc: { enabled: false } }));
     expect(without).not.toHaveResource(IamOpenidConnectProvider);
   });

@@ -12,6 +12,8 @@ set -euo pipefail
 dir=$(stack_dir)
 cd "$dir"
 [ -f tfplan ] || die "$dir/tfplan does not exist: run 'STACK=$STACK scripts/ci/plan.sh' first"
+# A review plan skipped refresh: it shows a proposed change, not what applying it would do now.
+[ "$(cat plan.mode 2>/dev/null || echo refresh)" = refresh ] || die "$dir/tfplan is a review plan (PLAN_MODE=review, no refresh); plan again without PLAN_MODE to apply"
 say "applying the saved plan of $STACK in $dir with $($TERRAFORM version | sed -n 1p)"
 export TF_IN_AUTOMATION=${TF_IN_AUTOMATION:-1} TF_INPUT=${TF_INPUT:-0}
 

@@ -174,6 +174,7 @@ export class AppStack extends LayerStack {
       fn: this.producer,
       deadLetterQueueArn: infra.workQueue.deadLetterQueueArn,
       kmsKeyArn,
+      serviceRoleBoundaryArn: core.serviceBoundaryArn,
     });
     infra.parameters.grantRead(this.producer);
     infra.workQueue.grantSend(this.producer);
@@ -208,6 +209,7 @@ export class AppStack extends LayerStack {
       account,
       kmsKeyArn,
       drProvider: disasterRecovery,
+      serviceRoleBoundaryArn: core.serviceBoundaryArn,
       drRegion: environment.drRegion,
       hourlyRetentionDays: environment.backup.hourlyRetentionDays,
       dailyRetentionDays: environment.backup.dailyRetentionDays,

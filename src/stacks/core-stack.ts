@@ -4,6 +4,7 @@ import { AccountContext } from "../constructs/account/account-context";
 import { AlertTopic } from "../constructs/alerting/alert-topic";
 import { PlatformKey } from "../constructs/encryption/platform-key";
 import { WorkloadIamBaseline } from "../constructs/iam/workload-iam-baseline";
+import { ACCESS_LOG_BUCKET_SUFFIX } from "../constructs/state/state-store";
 import { LayerStack, type LayerStackProps } from "./layer-stack";
 
 /**
@@ -16,6 +17,7 @@ export class CoreStack extends LayerStack {
   readonly kmsKeyArn?: string;
   readonly alertTopicArn: string;
   readonly workloadBoundaryArn: string;
+  readonly serviceBoundaryArn: string;
   readonly workloadBasePolicyArn: string;
   readonly logRetentionDays: number;
 
@@ -51,8 +53,21 @@ export class CoreStack extends LayerStack {
       kmsKeyArn: alertKeyArn,
     }).arn;
 
-    const iam = new WorkloadIamBaseline(this, "workload-iam", { naming, account: this.account });
+    const { backend } = environment;
+    const iam = new WorkloadIamBaseline(this, "workload-iam", {
+      naming,
+      account: this.account,
+      stateStore:
+        backend.type === "s3"
+          ? {
+              buckets: [backend.bucket, `${backend.bucket}${ACCESS_LOG_BUCKET_SUFFIX}`],
+              lockTableArns: backend.lockTable ? [`arn:${this.account.partition}:dynamodb:${backend.region}:${this.account.accountId}:table/${backend.lockTable}`] : [],
+              stateKeys: [backend.kmsKeyId],
+            }
+          : undefined,
+    });
     this.workloadBoundaryArn = iam.boundaryArn;
+    this.serviceBoundaryArn = iam.serviceBoundaryArn;
     this.workloadBasePolicyArn = iam.basePolicyArn;
 
     new TerraformOutput(this, "alert_topic_arn", { value: this.alertTopicArn, description: "Subscribe here to receive the environment's alerts." });

@@ -15,7 +15,9 @@ import { BuildProjects, buildRuntimeStatements } from "../constructs/delivery/bu
 import { GithubOidc } from "../constructs/delivery/github-oidc";
 import { InfrastructurePipeline } from "../constructs/delivery/infrastructure-pipeline";
 import { ApplyBoundary, type StateLocation, TerraformRoles } from "../constructs/delivery/terraform-roles";
+import { environmentBoundaryNames } from "../constructs/iam/workload-iam-baseline";
 import { LogRetentionDefault } from "../constructs/logging/log-retention-default";
+import { ACCESS_LOG_BUCKET_SUFFIX } from "../constructs/state/state-store";
 import { Naming } from "../naming/naming";
 import { requireTerraformVersion } from "../config/terraform-version";
 import { assumedBy } from "../constructs/iam/assumed-by";
@@ -23,6 +25,12 @@ import { assumedBy } from "../constructs/iam/assumed-by";
 export const PIPELINE_STACK = "pipeline";
 /** The pipeline's names start `<project>-delivery-`; its tags say environment and layer "delivery". */
 export const DELIVERY = "delivery";
+/**
+ * The apply roles' longest session, and the apply build's timeout: a first apply of an environment
+ * (Aurora, CloudFront, NAT, the cache) can take well over the default hour, and a state write after
+ * the credentials expire leaves the state behind on a throwaway runner.
+ */
+export const APPLY_SESSION_SECONDS = 4 * 3600;
 
 export interface PipelineStackProps {
   readonly project: string;
@@ -115,11 +123,26 @@ export class PipelineStack extends TerraformStack {
       kmsKeyArn: this.artifacts.kmsKeyArn,
     }).arn;
 
+    const stateBuckets = [state.bucket, ...states.map((location) => location.bucket)];
+    const lockTableArn = (region: string, table: string) => `arn:${account.partition}:dynamodb:${region}:${account.accountId}:table/${table}`;
     this.boundary = new ApplyBoundary(this, "apply-boundary", {
       naming,
       account,
-      stateBuckets: [state.bucket, ...states.map((location) => location.bucket)],
+      stateStore: {
+        buckets: [...stateBuckets, ...stateBuckets.map((bucket) => `${bucket}${ACCESS_LOG_BUCKET_SUFFIX}`)],
+        lockTableArns: [
+          lockTableArn(state.region, state.lockTable),
+          ...states.flatMap((location) => (location.lockTable ? [lockTableArn(location.region, location.lockTable)] : [])),
+        ],
+        stateKeys: [stateKeyAlias(state.bucket), ...states.map((location) => location.kmsKeyId)],
+      },
+      environmentBoundaryArns: promoted.flatMap((environment) =>
+        Object.values(environmentBoundaryNames(new Naming(project, environment.name))).map(
+          (name) => `arn:${account.partition}:iam::${environment.accountId ?? account.accountId}:policy/${name}`,
+        ),
+      ),
     });
+    const regions = [...new Set(promoted.map((environment) => environment.region))];
     // CodeBuild of this account only (confused deputy): both build roles are assumed by the builds.
     const codeBuildTrust = assumedBy(this, "codebuild-trust", account, "codebuild", "CodeBuildOfThisAccount");
     this.buildRoles = new TerraformRoles(this, "build-roles", {
@@ -130,7 +153,10 @@ export class PipelineStack extends TerraformStack {
       applyTrustPolicy: codeBuildTrust,
       states,
       stateKmsKeyArns,
-      applyBoundaryArn: this.boundary.arn,
+      planMode: "refresh",
+      regions,
+      boundaryArn: this.boundary.arn,
+      applySessionSeconds: APPLY_SESSION_SECONDS,
       runtimeStatements: buildRuntimeStatements({ account, naming, artifactBucketArn: this.artifacts.bucketArn, kmsKeyArn: this.artifacts.kmsKeyArn }),
     });
 
@@ -142,11 +168,14 @@ export class PipelineStack extends TerraformStack {
       terraform: delivery.terraform,
       planRoleArn: this.buildRoles.planRole.arn,
       applyRoleArn: this.buildRoles.applyRole.arn,
+      applyTimeoutMinutes: APPLY_SESSION_SECONDS / 60,
+      boundaryArn: this.boundary.arn,
     });
 
     this.pipeline = new InfrastructurePipeline(this, "infrastructure", {
       naming,
       account,
+      boundaryArn: this.boundary.arn,
       environments: delivery.environments,
       approvalBefore: delivery.approvalBefore,
       projects: {
@@ -182,6 +211,7 @@ export class PipelineStack extends TerraformStack {
       const shared = {
         naming,
         account,
+        boundaryArn: this.boundary.arn,
         environments: targets,
         approvalBefore: delivery.approvalBefore,
         // The same connection as the infrastructure pipeline: one confirmation in the console covers all three.
@@ -208,10 +238,11 @@ export class PipelineStack extends TerraformStack {
         naming,
         account,
         repository: delivery.repository,
-        branch: delivery.branch,
         states,
         stateKmsKeyArns,
-        applyBoundaryArn: this.boundary.arn,
+        regions,
+        boundaryArn: this.boundary.arn,
+        applySessionSeconds: APPLY_SESSION_SECONDS,
       });
       new TerraformOutput(this, "github_plan_role_arn", { value: this.github.roles.planRole.arn, description: "AWS_PLAN_ROLE_ARN of .github/workflows/infrastructure.yml" });
       new TerraformOutput(this, "github_apply_role_arn", { value: this.github.roles.applyRole.arn, description: "AWS_APPLY_ROLE_ARN of .github/workflows/infrastructure.yml" });

@@ -69,6 +69,8 @@ export interface PlatformBackupProps {
   readonly kmsKeyArn?: string;
   /** An AWS provider alias in `drRegion` (the stack creates it, with the layer's default tags). */
   readonly drProvider: TerraformProvider;
+  /** The permissions boundary of the AWS service roles of the environment (core's `serviceBoundaryArn`). */
+  readonly serviceRoleBoundaryArn: string;
   /** The region `drProvider` points at; names the DR key and appears in descriptions. */
   readonly drRegion: string;
   /** Retention of the hourly (continuous) recovery points and of their DR copies: 1-35 days. */
@@ -172,6 +174,7 @@ export class PlatformBackup extends Construct {
     const trust = assumedBy(this, "trust", account, "backup");
     const role = new IamRole(this, "role", {
       name: naming.name("backup"),
+      permissionsBoundary: props.serviceRoleBoundaryArn,
       description: `AWS Backup backs up, copies and restores ${naming.prefix}'s data as this role`,
       assumeRolePolicy: trust,
     });

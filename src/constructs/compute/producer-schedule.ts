@@ -22,6 +22,8 @@ export interface ProducerScheduleProps {
   readonly fn: PlatformFunction;
   /** Where events go that could not be delivered after the retries: the work queue's dead-letter queue. */
   readonly deadLetterQueueArn: string;
+  /** The permissions boundary of the AWS service roles of the environment (core's `serviceBoundaryArn`). */
+  readonly serviceRoleBoundaryArn: string;
   /** Encrypts the schedule's payload; the dead-letter queue is encrypted with it too. Default: AWS-owned keys. */
   readonly kmsKeyArn?: string;
   /** The schedule's part of the name: `producer` gives `platform-dev-producer`. Default `"producer"`. */
@@ -56,6 +58,7 @@ export class ProducerSchedule extends Construct {
     // the payload decryption Scheduler performs with this role.
     this.role = new IamRole(this, "role", {
       name: naming.name(props.name ?? "producer", "schedule"),
+      permissionsBoundary: props.serviceRoleBoundaryArn,
       description: `EventBridge Scheduler invokes ${props.fn.functionName} for the ${name} schedule`,
       assumeRolePolicy: trust,
     });

@@ -42,6 +42,8 @@ export interface AuroraPostgresProps {
   readonly kmsKeyArn?: string;
   /** The DB subnet group of the data subnets. */
   readonly dbSubnetGroupName: string;
+  /** The permissions boundary of the AWS service roles of the environment (core's `serviceBoundaryArn`). */
+  readonly serviceRoleBoundaryArn: string;
   /** The database security group, on the cluster and on the proxy. */
   readonly securityGroupIds: string[];
   /** Where the proxy's network interfaces go (only used with `settings.rdsProxy`). */
@@ -179,6 +181,7 @@ export class AuroraPostgres extends Construct {
 
     const monitoringRole = new IamRole(this, "monitoring-role", {
       name: naming.name("db", "monitoring"),
+      permissionsBoundary: props.serviceRoleBoundaryArn,
       description: `Enhanced Monitoring of ${identifier} publishes OS metrics to CloudWatch Logs`,
       assumeRolePolicy: assumedBy(this, "monitoring-trust", account, "monitoring.rds"),
     });
@@ -256,6 +259,7 @@ export class AuroraPostgres extends Construct {
     const { naming, account, kmsKeyArn } = props;
     const role = new IamRole(this, "proxy-role", {
       name: naming.name("db", "proxy"),
+      permissionsBoundary: props.serviceRoleBoundaryArn,
       description: `RDS Proxy of ${identifier} reads the master user secret`,
       assumeRolePolicy: assumedBy(this, "proxy-trust", account, "rds"),
     });

@@ -34,6 +34,8 @@ export interface AppDeliveryProps {
   /** The delivery naming (`<project>-delivery`): pipeline, project and role names. */
   readonly naming: Naming;
   readonly account: AccountContext;
+  /** The delivery permissions boundary (ApplyBoundary): every delivery role carries it. */
+  readonly boundaryArn: string;
   /** Environments in promotion order. */
   readonly environments: readonly AppDeliveryEnvironment[];
   /** Environments whose deploy or publish waits for a manual approval. */
@@ -131,6 +133,7 @@ abstract class DeliveryPipeline extends Construct {
     const trust = assumedBy(this, "pipeline-trust", account, "codepipeline", "CodePipelineOfThisAccount");
     this.role = new IamRole(this, "pipeline-role", {
       name: naming.name(kind, "pipeline"),
+      permissionsBoundary: props.boundaryArn,
       description: `Runs the ${naming.prefix} ${kind} pipeline: starts its builds, uses the GitHub connection and the artifact bucket`,
       assumeRolePolicy: trust,
     });
@@ -172,6 +175,7 @@ abstract class DeliveryPipeline extends Construct {
     const { naming, account } = this.props;
     const role = new IamRole(this, `${step.id}-role`, {
       name: step.name,
+      permissionsBoundary: this.props.boundaryArn,
       description: step.description,
       assumeRolePolicy: this.trust,
     });

@@ -23,6 +23,10 @@ export interface BuildProjectsProps {
   /** Roles the plan and apply builds run as (TerraformRoles). The synth role is created here. */
   readonly planRoleArn: string;
   readonly applyRoleArn: string;
+  /** The apply build's timeout: at most the apply role's session, so a build never outlives its credentials' purpose. */
+  readonly applyTimeoutMinutes: number;
+  /** The delivery permissions boundary (ApplyBoundary): every delivery role carries it. */
+  readonly boundaryArn: string;
   /** Log retention of the build logs. Default 365 days: a year of what every apply changed, for audits. */
   readonly logRetentionDays?: number;
 }
@@ -77,6 +81,7 @@ export class BuildProjects extends Construct {
     const trust = assumedBy(this, "trust", account, "codebuild", "CodeBuildOfThisAccount");
     this.synthRole = new IamRole(this, "synth-role", {
       name: naming.name("build", "synth"),
+      permissionsBoundary: props.boundaryArn,
       description: `Synthesizes the ${naming.project} stacks: reads the source artifact, writes the stack directories`,
       assumeRolePolicy: trust,
     });
@@ -123,7 +128,7 @@ export class BuildProjects extends Construct {
       synth: project("synth", this.synthRole.arn, "npm ci && npm run synth: every stack directory as the artifact", 30, "BUILD_GENERAL1_MEDIUM"),
       plan: project("plan", props.planRoleArn, "terraform plan -out of one stack (STACK), with plan.json and plan.txt", 60, "BUILD_GENERAL1_SMALL"),
       // CloudFront distributions and Aurora clusters take long to create.
-      apply: project("apply", props.applyRoleArn, "terraform apply of exactly the saved plan of one stack (STACK)", 180, "BUILD_GENERAL1_SMALL"),
+      apply: project("apply", props.applyRoleArn, "terraform apply of exactly the saved plan of one stack (STACK)", props.applyTimeoutMinutes, "BUILD_GENERAL1_SMALL"),
     };
   }
 }

@@ -14,16 +14,21 @@ export interface GithubOidcProps {
   readonly account: AccountContext;
   /** `owner/name` of the repository whose workflows may assume the roles. */
   readonly repository: string;
-  readonly branch: string;
   readonly states: readonly StateLocation[];
   readonly stateKmsKeyArns: readonly string[];
-  readonly applyBoundaryArn: string;
+  readonly regions: readonly string[];
+  /** The delivery boundary both roles carry. */
+  readonly boundaryArn: string;
+  /** Longest apply session in seconds; the workflow's apply job asks for exactly this (`role-duration-seconds`). */
+  readonly applySessionSeconds: number;
 }
 
 /**
  * GitHub Actions as an alternative to the pipeline (.github/workflows/infrastructure.yml): the
  * account trusts GitHub's OIDC tokens, and two roles mirror the pipeline's plan and apply roles.
- * Pull requests and the branch may plan; only jobs in the protected `production` environment may apply.
+ * Pull requests may plan, without refresh: they run code from any branch, so the plan role reads
+ * only state and data sources, never a secret or the environments' keys. Only jobs in the protected
+ * `production` environment may apply (they plan with the apply role, refresh included).
  */
 export class GithubOidc extends Construct {
   readonly provider: IamOpenidConnectProvider;
@@ -50,18 +55,20 @@ export class GithubOidc extends Construct {
           },
         ],
       }).json;
-    const branch = `repo:${repository}:ref:refs/heads/${props.branch}`;
     this.roles = new TerraformRoles(this, "roles", {
       naming: props.naming,
       account,
       rolePart: "github",
-      planTrustPolicy: trust("plan-trust", [`repo:${repository}:pull_request`, branch]),
+      planTrustPolicy: trust("plan-trust", [`repo:${repository}:pull_request`]),
+      planMode: "review",
       // Only the protected environment: GitHub creates any environment a workflow names, so
       // `environment:*` would let a branch's workflow name a fresh, unprotected one and apply.
       applyTrustPolicy: trust("apply-trust", [`repo:${repository}:environment:${GITHUB_DEPLOY_ENVIRONMENT}`]),
       states: props.states,
       stateKmsKeyArns: props.stateKmsKeyArns,
-      applyBoundaryArn: props.applyBoundaryArn,
+      regions: props.regions,
+      boundaryArn: props.boundaryArn,
+      applySessionSeconds: props.applySessionSeconds,
     });
   }
 }

@@ -128,6 +128,8 @@ export const PIPELINE_EVENTS = [
 export interface InfrastructurePipelineProps extends Omit<PipelineLayoutProps, "connectionArn" | "summaryBucket" | "region"> {
   readonly naming: Naming;
   readonly account: AccountContext;
+  /** The delivery permissions boundary (ApplyBoundary): every delivery role carries it. */
+  readonly boundaryArn: string;
   /** An existing, confirmed connection. Default: a new GitHub connection, pending until a human confirms it in the console. */
   readonly connectionArn?: string;
   readonly artifactBucketName: string;
@@ -158,6 +160,7 @@ export class InfrastructurePipeline extends Construct {
     const trust = assumedBy(this, "trust", account, "codepipeline", "CodePipelineOfThisAccount");
     this.role = new IamRole(this, "role", {
       name: naming.name("pipeline"),
+      permissionsBoundary: props.boundaryArn,
       description: `Runs the ${naming.prefix} pipeline: starts its builds, uses the GitHub connection and the artifact bucket`,
       assumeRolePolicy: trust,
     });

@@ -6,6 +6,8 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
+import { roleEscalationDenies, type StateStoreGuard, stateProtectionDenies } from "../iam/guardrails";
+import { dataSourceReads, refreshReads } from "./refresh-reads";
 
 /** One environment's remote state: what a plan must lock and read. */
 export interface StateLocation {
@@ -30,43 +32,86 @@ export interface TerraformRolesProps {
   readonly planTrustPolicy: string;
   /** Who may assume the apply role. */
   readonly applyTrustPolicy: string;
+  /**
+   * `refresh`: plans of the protected branch compare with what exists, so the role reads every
+   * resource type the stacks declare, the project's secrets and SecureString parameters as refresh
+   * does, and holds the lock. `review`: plans of proposed changes (pull requests, any branch) run
+   * `-refresh=false -lock=false`, so the role reads only state and what data sources read.
+   */
+  readonly planMode: "refresh" | "review";
   /** Every state the roles plan and apply. */
   readonly states: readonly StateLocation[];
-  /** Keys that encrypt those states (the state bucket's key, backends' kmsKeyId). */
+  /** Keys that encrypt those states (the state bucket's key, backends' kmsKeyId), as key ARNs. */
   readonly stateKmsKeyArns: readonly string[];
-  /** The permissions boundary of the apply role (see ApplyBoundary). */
-  readonly applyBoundaryArn: string;
+  /** Regions the planned environments run in: where refresh decrypts through AWS services. */
+  readonly regions: readonly string[];
+  /** The delivery permissions boundary: the apply role's cap, and the plan role's too. */
+  readonly boundaryArn: string;
+  /** Longest session of the apply role, in seconds: a first apply of an environment takes long. */
+  readonly applySessionSeconds: number;
   /** What both roles also need where they run (build logs, artifacts). Default: nothing. */
   readonly runtimeStatements?: DataAwsIamPolicyDocumentStatement[];
 }
 
+/** Only the pipeline's own refresh may read these secret values, and only the project's. */
+function secretReadResources(action: string, account: AccountContext, project: string): string[] {
+  const anyRegion = (service: string, resource: string) => `arn:${account.partition}:${service}:*:${account.accountId}:${resource}`;
+  switch (action) {
+    case "secretsmanager:GetSecretValue":
+      return [anyRegion("secretsmanager", `secret:${project}-*`)];
+    case "ssm:GetParameter":
+      return [anyRegion("ssm", `parameter/${project}/*`)];
+    default:
+      throw new Error(`TerraformRoles: refresh needs the secret read ${action}; decide which of the project's resources it may read`);
+  }
+}
+
 /**
- * The two identities Terraform runs as. The plan role reads everything (AWS `ReadOnlyAccess`) and
- * writes only locks: a plan never writes state, it only holds the lock while it reads. The apply
- * role changes infrastructure: `AdministratorAccess`, because the stacks create IAM roles, keys,
- * networks and databases, capped by a permissions boundary that keeps it away from the state
- * bucket's protections, IAM users and access keys, and the delivery roles themselves.
+ * The two identities Terraform runs as. The plan role reads exactly what `terraform plan` calls
+ * for the resource types the stacks declare (`refresh-reads/`) and writes only locks: a plan never
+ * writes state. The apply role changes infrastructure: `AdministratorAccess`, because the stacks
+ * create IAM roles, keys, networks and databases, capped by the delivery boundary, which keeps it
+ * away from the state store's protections, IAM users and access keys, unbounded roles, and the
+ * delivery roles themselves.
  */
 export class TerraformRoles extends Construct {
   readonly planRole: IamRole;
   readonly applyRole: IamRole;
-  /** The policy document of the plan role's only write grants (locks), for review and tests. */
+  /** The plan role's own statements (state, locks, secrets, keys), for review and tests. */
   readonly planPolicy: DataAwsIamPolicyDocument;
+  /** The read actions of the plan role, as a managed policy (too large for an inline one beside the rest). */
+  readonly planReads: IamPolicy;
 
   constructor(scope: Construct, id: string, props: TerraformRolesProps) {
     super(scope, id);
     const { naming, account } = props;
     const awsManaged = (name: string) => `arn:${account.partition}:iam::aws:policy/${name}`;
+    const refresh = props.planMode === "refresh";
 
     this.planRole = new IamRole(this, "plan-role", {
       name: naming.name(props.rolePart, "plan"),
-      description: `Plans the ${naming.project} stacks: reads everything, writes only state locks`,
+      description: refresh
+        ? `Plans the ${naming.project} stacks: reads what refresh reads, writes only state locks`
+        : `Plans proposed changes to the ${naming.project} stacks without refresh: reads state and data sources, writes nothing`,
       assumeRolePolicy: props.planTrustPolicy,
+      permissionsBoundary: props.boundaryArn,
       maxSessionDuration: 3600,
     });
-    new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: awsManaged("ReadOnlyAccess") });
+
+    const reads = refresh ? refreshReads().actions : dataSourceReads();
+    const readsDocument = new DataAwsIamPolicyDocument(this, "plan-reads-document", {
+      statement: [{ sid: refresh ? "RefreshEveryResourceTypeTheStacksDeclare" : "ReadWhatDataSourcesRead", actions: reads, resources: ["*"] }],
+    });
+    this.planReads = new IamPolicy(this, "plan-reads", {
+      name: naming.name(props.rolePart, "plan-reads"),
+      description: refresh ? "The read actions terraform plan calls to refresh the stacks' resources" : "The read actions of the stacks' data sources",
+      policy: readsDocument.json,
+    });
+    new IamRolePolicyAttachment(this, "plan-reads-attachment", { role: this.planRole.name, policyArn: this.planReads.arn });
 
     const s3 = (resource: string) => `arn:${account.partition}:s3:::${resource}`;
+    const stateObjects = [...new Set(props.states.map((state) => s3(`${state.bucket}/${state.keyPrefix}/*.tfstate`)))];
+    const stateBuckets = [...new Set(props.states.map((state) => s3(state.bucket)))];
     const lockObjects = props.states.filter((state) => state.useLockfile).map((state) => s3(`${state.bucket}/${state.keyPrefix}/*.tfstate.tflock`));
     const lockTables = [
       ...new Set(
@@ -75,27 +120,54 @@ export class TerraformRoles extends Construct {
           .map((state) => `arn:${account.partition}:dynamodb:${state.region}:${account.accountId}:table/${state.lockTable}`),
       ),
     ];
+    const { secretActions, decryptsVia } = refreshReads();
     const planStatements: DataAwsIamPolicyDocumentStatement[] = [
-      ...(lockTables.length > 0
+      { sid: "FindTheStates", actions: ["s3:ListBucket"], resources: stateBuckets },
+      { sid: "ReadTheStates", actions: ["s3:GetObject"], resources: stateObjects },
+      ...(refresh && lockTables.length > 0
         ? [{ sid: "HoldTheStateLock", actions: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], resources: lockTables }]
         : []),
-      ...(lockObjects.length > 0 ? [{ sid: "HoldTheStateLockFile", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: lockObjects }] : []),
+      ...(refresh && lockObjects.length > 0 ? [{ sid: "HoldTheStateLockFile", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: lockObjects }] : []),
       {
-        sid: "ReadEncryptedStateAndWriteEncryptedLocks",
-        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+        sid: refresh ? "ReadEncryptedStateAndWriteEncryptedLocks" : "ReadEncryptedState",
+        actions: refresh ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"] : ["kms:Decrypt", "kms:DescribeKey"],
         resources: [...props.stateKmsKeyArns],
       },
+      ...(refresh
+        ? [
+            ...secretActions.map((action) => ({
+              sid: `RefreshReads${action.split(":")[1]}OfTheProject`,
+              actions: [action],
+              resources: secretReadResources(action, account, naming.project),
+            })),
+            {
+              // Secrets Manager, SSM, Lambda and Scheduler decrypt what they return with the
+              // environment's key and the caller's permission; only through them, only the project's keys.
+              sid: "DecryptWhatRefreshReadsThroughItsService",
+              actions: ["kms:Decrypt"],
+              resources: [`arn:${account.partition}:kms:*:${account.accountId}:key/*`],
+              condition: [
+                {
+                  test: "StringEquals",
+                  variable: "kms:ViaService",
+                  values: [...new Set(props.regions)].flatMap((region) => decryptsVia.map((service) => `${service}.${region}.amazonaws.com`)),
+                },
+                { test: "ForAnyValue:StringLike", variable: "kms:ResourceAliases", values: [`alias/${naming.project}-*`] },
+              ],
+            },
+          ]
+        : []),
       ...(props.runtimeStatements ?? []),
     ];
     this.planPolicy = new DataAwsIamPolicyDocument(this, "plan-policy-document", { statement: planStatements });
-    new IamRolePolicy(this, "plan-policy", { role: this.planRole.id, name: "state-locks", policy: this.planPolicy.json });
+    new IamRolePolicy(this, "plan-policy", { role: this.planRole.id, name: refresh ? "state-locks-secrets" : "state", policy: this.planPolicy.json });
 
     this.applyRole = new IamRole(this, "apply-role", {
       name: naming.name(props.rolePart, "apply"),
       description: `Applies saved plans of the ${naming.project} stacks, within ${naming.name("apply-boundary")}`,
       assumeRolePolicy: props.applyTrustPolicy,
-      permissionsBoundary: props.applyBoundaryArn,
-      maxSessionDuration: 3600 * 4,
+      permissionsBoundary: props.boundaryArn,
+      maxSessionDuration: props.applySessionSeconds,
     });
     new IamRolePolicyAttachment(this, "apply-administrator", { role: this.applyRole.name, policyArn: awsManaged("AdministratorAccess") });
     if (props.runtimeStatements && props.runtimeStatements.length > 0) {
@@ -108,8 +180,10 @@ export class TerraformRoles extends Construct {
 export interface ApplyBoundaryProps {
   readonly naming: Naming;
   readonly account: AccountContext;
-  /** Buckets holding Terraform state: their policy, versioning and encryption must not change under an apply. */
-  readonly stateBuckets: readonly string[];
+  /** The state store whose protections no apply may weaken. */
+  readonly stateStore: Omit<StateStoreGuard, "partition" | "accountId">;
+  /** Boundaries of the environments' roles (`workloadBoundaryNames`): the only ones a created role may carry, besides this one. */
+  readonly environmentBoundaryArns: readonly string[];
 }
 
 /** IAM actions on users and long-lived credentials; the platform never needs them, an attacker always does. */
@@ -134,23 +208,12 @@ export const IAM_USER_ACTIONS = [
   "iam:UploadSigningCertificate",
 ];
 
-/** Changes to a state bucket that would expose, stop versioning or delete the state. */
-export const STATE_BUCKET_PROTECTION_ACTIONS = [
-  "s3:PutBucketPolicy",
-  "s3:DeleteBucketPolicy",
-  "s3:PutBucketAcl",
-  "s3:PutBucketPublicAccessBlock",
-  "s3:PutBucketVersioning",
-  "s3:PutEncryptionConfiguration",
-  "s3:PutLifecycleConfiguration",
-  "s3:PutBucketOwnershipControls",
-  "s3:DeleteBucket",
-];
-
 /**
- * The permissions boundary of every apply role: whatever the role's policies grant, it may not
- * change the state buckets' protections, create IAM users or access keys, or change the delivery
- * roles and this boundary (which would lift every other limit).
+ * The permissions boundary of every delivery role (the apply roles above all): whatever the role's
+ * policies grant, it may not weaken or destroy the state store (bucket protections, old versions,
+ * the key, the lock table), create IAM users or access keys, create or change a role without one
+ * of the platform's boundaries or rewrite those boundaries, pass or assume roles outside the
+ * project, or change the delivery roles and this boundary (which would lift every other limit).
  */
 export class ApplyBoundary extends Construct {
   readonly policy: IamPolicy;
@@ -160,6 +223,8 @@ export class ApplyBoundary extends Construct {
     super(scope, id);
     const { naming, account } = props;
     const name = naming.name("apply-boundary");
+    // Written out rather than taken from the policy resource: the document names its own policy.
+    const ownArn = `arn:${account.partition}:iam::${account.accountId}:policy/${name}`;
     const document = new DataAwsIamPolicyDocument(this, "document", {
       statement: [
         {
@@ -168,13 +233,14 @@ export class ApplyBoundary extends Construct {
           notActions: IAM_USER_ACTIONS,
           resources: ["*"],
         },
-        {
-          sid: "StateBucketsKeepTheirProtection",
-          effect: "Deny",
-          actions: STATE_BUCKET_PROTECTION_ACTIONS,
-          resources: [...new Set(props.stateBuckets)].map((bucket) => `arn:${account.partition}:s3:::${bucket}`),
-        },
+        ...stateProtectionDenies({ partition: account.partition, accountId: account.accountId, ...props.stateStore }),
         { sid: "NoIamUsersOrAccessKeys", effect: "Deny", actions: IAM_USER_ACTIONS, resources: ["*"] },
+        ...roleEscalationDenies({
+          partition: account.partition,
+          accountId: account.accountId,
+          allowedBoundaryArns: [ownArn, ...props.environmentBoundaryArns],
+          roleNamePattern: `${naming.project}-*`,
+        }),
         {
           sid: "DeliveryRolesAndThisBoundaryStayAsTheyAre",
           effect: "Deny",
@@ -193,13 +259,13 @@ export class ApplyBoundary extends Construct {
             "iam:SetDefaultPolicyVersion",
             "iam:DeletePolicy",
           ],
-          resources: [account.arn("iam", `role/${naming.prefix}-*`, { regional: false }), account.arn("iam", `policy/${name}`, { regional: false })],
+          resources: [account.arn("iam", `role/${naming.prefix}-*`, { regional: false }), account.arn("iam", `policy/${naming.prefix}-*`, { regional: false })],
         },
       ],
     });
     this.policy = new IamPolicy(this, "policy", {
       name,
-      description: `Caps the apply roles of ${naming.project}: no state bucket protection changes, no IAM users or access keys, no changes to the delivery roles`,
+      description: `Caps the delivery roles of ${naming.project}: the state store stays protected, no IAM users or keys, no unbounded roles, no changes to the delivery roles`,
       policy: document.json,
     });
     this.arn = this.policy.arn;

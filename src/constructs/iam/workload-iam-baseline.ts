@@ -3,10 +3,21 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
+import { type StateStoreGuard, stateProtectionDenies } from "./guardrails";
 
 export interface WorkloadIamBaselineProps {
   readonly naming: Naming;
   readonly account: AccountContext;
+  /** The environment's state store, which no role of the environment may weaken. Absent with Terraform Cloud. */
+  readonly stateStore?: Omit<StateStoreGuard, "partition" | "accountId">;
+}
+
+/**
+ * The names of an environment's permissions boundaries: the only ones the delivery apply role may
+ * give a role it creates in that environment.
+ */
+export function environmentBoundaryNames(naming: Naming): { workload: string; service: string } {
+  return { workload: naming.name("workload-boundary"), service: naming.name("service-boundary") };
 }
 
 /**
@@ -14,10 +25,16 @@ export interface WorkloadIamBaselineProps {
  *
  * - `boundaryArn`: a permissions boundary. Whatever a layer grants a function or task, it can
  *   only ever reach resources named for its own environment, and never IAM or the organization.
+ *   The RDS Proxy, scheduler and flow-log roles fit inside it too.
+ * - `serviceBoundaryArn`: the boundary of the roles AWS services act as across the environment's
+ *   data (AWS Backup, RDS enhanced monitoring), whose AWS-managed policies span many services:
+ *   anything but IAM (passing the environment's own roles aside), the organization and the account,
+ *   and never the state store's protections.
  * - `basePolicyArn`: what every VPC-attached function needs (network interfaces, X-Ray traces).
  */
 export class WorkloadIamBaseline extends Construct {
   readonly boundaryArn: string;
+  readonly serviceBoundaryArn: string;
   readonly basePolicyArn: string;
 
   constructor(scope: Construct, id: string, props: WorkloadIamBaselineProps) {
@@ -30,6 +47,7 @@ export class WorkloadIamBaseline extends Construct {
     const vpcInterfaceResources = ["network-interface/*", "subnet/*", "security-group/*"].map((resource) => named("ec2", resource));
     // These accept no resource ARN at all.
     const unscopedActions = ["ec2:DescribeNetworkInterfaces", "xray:PutTraceSegments", "xray:PutTelemetryRecords"];
+    const boundaryNames = environmentBoundaryNames(naming);
 
     const boundary = new DataAwsIamPolicyDocument(this, "boundary-document", {
       statement: [
@@ -91,9 +109,31 @@ export class WorkloadIamBaseline extends Construct {
       ],
     });
     this.boundaryArn = new IamPolicy(this, "boundary", {
-      name: naming.name("workload-boundary"),
+      name: boundaryNames.workload,
       description: `Permissions boundary of every workload role in ${prefix}`,
       policy: boundary.json,
+    }).arn;
+
+    const serviceBoundary = new DataAwsIamPolicyDocument(this, "service-boundary-document", {
+      statement: [
+        {
+          sid: "WhatAwsServicesDoForTheEnvironment",
+          notActions: ["iam:*", "organizations:*", "account:*", "sts:AssumeRole"],
+          resources: ["*"],
+        },
+        {
+          // Restores hand the restored resource the environment's own roles (e.g. RDS monitoring).
+          sid: "PassTheEnvironmentsRoles",
+          actions: ["iam:PassRole"],
+          resources: [account.arn("iam", `role/${prefix}-*`, { regional: false })],
+        },
+        ...(props.stateStore ? stateProtectionDenies({ partition: account.partition, accountId: account.accountId, ...props.stateStore }) : []),
+      ],
+    });
+    this.serviceBoundaryArn = new IamPolicy(this, "service-boundary", {
+      name: boundaryNames.service,
+      description: `Permissions boundary of the AWS service roles (backup, monitoring) in ${prefix}`,
+      policy: serviceBoundary.json,
     }).arn;
 
     const base = new DataAwsIamPolicyDocument(this, "base-document", {

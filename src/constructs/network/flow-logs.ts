@@ -14,6 +14,8 @@ export interface VpcFlowLogsProps {
   readonly vpcId: string;
   /** Encrypts the log group; without one CloudWatch Logs uses its service-managed encryption. */
   readonly kmsKeyArn?: string;
+  /** The permissions boundary of the AWS service roles of the environment (core's `serviceBoundaryArn`). */
+  readonly serviceRoleBoundaryArn: string;
 }
 
 /**
@@ -52,6 +54,7 @@ export class VpcFlowLogs extends Construct {
     });
     const role = new IamRole(this, "role", {
       name: naming.name("vpc-flow-logs"),
+      permissionsBoundary: props.serviceRoleBoundaryArn,
       description: `Delivers the VPC flow logs of ${naming.prefix} to ${naming.path("vpc", "flow-logs")}`,
       assumeRolePolicy: trust.json,
     });

@@ -40,6 +40,8 @@ export interface NetworkProps {
   readonly singleAzEndpoints?: boolean;
   /** VPC flow logs (all traffic) to a CloudWatch log group. */
   readonly flowLogs: boolean;
+  /** The permissions boundary of the AWS service roles of the environment (core's `serviceBoundaryArn`). */
+  readonly serviceRoleBoundaryArn: string;
   /** One CIDR per AZ per tier, already validated against `vpcCidr` and each other. */
   readonly subnetPlan: { readonly public: string[]; readonly private: string[]; readonly data: string[] };
   /** Encrypts the flow log group; absent: CloudWatch Logs' own encryption. */
@@ -195,6 +197,7 @@ export class Network extends Construct {
         account: props.account,
         vpcId: vpc.id,
         kmsKeyArn: props.kmsKeyArn,
+        serviceRoleBoundaryArn: props.serviceRoleBoundaryArn,
       }).logGroupName;
     }
 
