@@ -93,7 +93,7 @@ for (const stack of readdirSync(join(outdir, "stacks"))) {
   const file = join(outdir, "stacks", stack, "cdk.tf.json");
   const json = JSON.parse(readFileSync(file, "utf8"));
   delete json.terraform?.required_version;
-  writeFileSync(file, JSON.stringify(json));
+  writeFileSync(file, JSON.stringify(json, null, 2)); // checkov quotes each resource by its lines
 }
 const report = runCheckov(join(outdir, "stacks"));
 

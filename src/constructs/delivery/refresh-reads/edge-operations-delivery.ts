@@ -16,7 +16,7 @@ export const EDGE_OPERATIONS_DELIVERY_READS: RefreshReadTable = {
   aws_apigatewayv2_integration: {
     actions: ["apigateway:GET"],
     source: "internal/service/apigatewayv2/integration.go",
-    note: "GetIntegration.",
+    note: "Verified against the provider source (v2-SDK copy): GetIntegration only; integrations carry no tags.",
   },
   aws_apigatewayv2_route: {
     actions: ["apigateway:GET"],
@@ -31,7 +31,7 @@ export const EDGE_OPERATIONS_DELIVERY_READS: RefreshReadTable = {
   aws_apigatewayv2_vpc_link: {
     actions: ["apigateway:GET"],
     source: "internal/service/apigatewayv2/vpc_link.go",
-    note: "GetVpcLink; tags included.",
+    note: "Verified against the provider source (v2-SDK copy): GetVpcLink, whose tags the Read sets itself, so no tag read.",
   },
   aws_ecs_cluster: {
     actions: ["ecs:DescribeClusters"],
@@ -82,10 +82,12 @@ export const EDGE_OPERATIONS_DELIVERY_READS: RefreshReadTable = {
   aws_appautoscaling_policy: {
     actions: ["application-autoscaling:DescribeScalingPolicies"],
     source: "internal/service/appautoscaling/policy.go",
+    note: "Verified against the provider source (v2-SDK copy): DescribeScalingPolicies filtered by name, resource and dimension; policies carry no tags.",
   },
   aws_appautoscaling_scheduled_action: {
     actions: ["application-autoscaling:DescribeScheduledActions"],
     source: "internal/service/appautoscaling/scheduled_action.go",
+    note: "Verified against the provider source (v2-SDK copy): DescribeScheduledActions; scheduled actions carry no tags.",
   },
   aws_appautoscaling_target: {
     actions: ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:ListTagsForResource"],
@@ -101,34 +103,42 @@ export const EDGE_OPERATIONS_DELIVERY_READS: RefreshReadTable = {
     actions: ["cloudfront:DescribeFunction", "cloudfront:GetFunction"],
     source: "internal/service/cloudfront/function.go",
     note:
-      "DescribeFunction for the DEVELOPMENT stage, GetFunction for its code, DescribeFunction again for the LIVE " +
-      "stage (NotFound tolerated: live_stage_etag reads empty).",
+      "Verified, read at 0b77409: DescribeFunction for the DEVELOPMENT stage, GetFunction for its code, DescribeFunction again " +
+      "for the LIVE stage (NotFound tolerated: live_stage_etag reads empty). Functions carry no tags.",
   },
   aws_cloudfront_origin_access_control: {
     actions: ["cloudfront:GetOriginAccessControl"],
     source: "internal/service/cloudfront/origin_access_control.go",
+    note: "Verified against the provider source (v2-SDK copy): GetOriginAccessControl; no tags.",
   },
   aws_cloudfront_response_headers_policy: {
     actions: ["cloudfront:GetResponseHeadersPolicy"],
     source: "internal/service/cloudfront/response_headers_policy.go",
+    note: "Verified against the provider source (v2-SDK copy): GetResponseHeadersPolicy; no tags.",
   },
   aws_wafv2_web_acl: {
     actions: ["wafv2:GetWebACL", "wafv2:ListTagsForResource"],
-    source: "internal/service/wafv2/web_acl.go",
-    note: "Tags through the interceptor. The CLOUDFRONT-scoped ACLs are read in us-east-1.",
+    source: "internal/service/wafv2/web_acl.go, internal/service/wafv2/tags_gen.go",
+    note:
+      "Verified, read at 0073593: GetWebACL (Id, Name, Scope); the Read sets no tags, so the interceptor lists them by ARN " +
+      "(@Tags(identifierAttribute=\"arn\"), ListTagsForResource). The CLOUDFRONT-scoped ACLs are read in us-east-1.",
   },
   aws_wafv2_web_acl_logging_configuration: {
     actions: ["wafv2:GetLoggingConfiguration"],
     source: "internal/service/wafv2/web_acl_logging_configuration.go",
+    note: "Verified, read at 012f18c: GetLoggingConfiguration by the ACL ARN; no tags.",
   },
   aws_acm_certificate: {
     actions: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"],
-    source: "internal/service/acm/certificate.go",
-    note: "Tags through the interceptor (ListTagsForCertificate).",
+    source: "internal/service/acm/certificate.go, internal/service/acm/tags_gen.go",
+    note:
+      "Verified, read at 01661ea: DescribeCertificate; tags through the interceptor (@Tags(identifierAttribute=\"arn\"), " +
+      "ListTagsForCertificate). The CustomizeDiff (domain_validation_options, pending_renewal) computes locally.",
   },
   aws_acm_certificate_validation: {
     actions: ["acm:DescribeCertificate"],
     source: "internal/service/acm/certificate_validation.go",
+    note: "Verified, read at 004eea7: DescribeCertificate of certificate_arn (not issued reads as gone); no tags.",
   },
   aws_route53_record: {
     actions: ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
@@ -138,22 +148,25 @@ export const EDGE_OPERATIONS_DELIVERY_READS: RefreshReadTable = {
   aws_ecr_lifecycle_policy: {
     actions: ["ecr:GetLifecyclePolicy"],
     source: "internal/service/ecr/lifecycle_policy.go",
+    note: "Verified, read at 00a3530: GetLifecyclePolicy by repository name; no tags.",
   },
   aws_ecr_repository: {
     actions: ["ecr:DescribeRepositories", "ecr:ListTagsForResource"],
     source: "internal/service/ecr/repository.go",
     note:
-      "Tags through the interceptor. DescribeRepositories only returns the encryption configuration's key ARN; " +
-      "the customer key is used for image layers, not for this read.",
+      "Verified, read at 1ea7660 and on a later 6.x copy: DescribeRepositories; tags through the interceptor " +
+      "(@Tags(identifierAttribute=\"arn\"), ListTagsForResource). The CustomizeDiff only checks the tag-mutability exclusion " +
+      "filters. DescribeRepositories only returns the encryption key ARN; the customer key is used for image layers, not for this read.",
   },
   aws_ecr_repository_policy: {
     actions: ["ecr:GetRepositoryPolicy"],
     source: "internal/service/ecr/repository_policy.go",
+    note: "Verified, read at 004b82b: GetRepositoryPolicy by repository name; no tags.",
   },
   aws_iam_openid_connect_provider: {
     actions: ["iam:GetOpenIDConnectProvider"],
     source: "internal/service/iam/openid_connect_provider.go",
-    note: "Tags come back in GetOpenIDConnectProvider.",
+    note: "Verified against the provider source (v2-SDK copy): GetOpenIDConnectProvider, whose tags the Read sets itself.",
   },
   aws_iam_policy: {
     actions: ["iam:GetPolicy", "iam:GetPolicyVersion"],
@@ -170,29 +183,34 @@ export const EDGE_OPERATIONS_DELIVERY_READS: RefreshReadTable = {
   aws_iam_role_policy: {
     actions: ["iam:GetRolePolicy"],
     source: "internal/service/iam/role_policy.go",
+    note: "Verified against the provider source (v2-SDK copy): GetRolePolicy by role and policy name.",
   },
   aws_iam_role_policy_attachment: {
     actions: ["iam:ListAttachedRolePolicies"],
     source: "internal/service/iam/role_policy_attachment.go",
-    note: "The attachment is found by listing the role's attached policies.",
+    note: "Verified against the provider source (6.x copy): the attachment is found by paging ListAttachedRolePolicies of the role.",
   },
   aws_cloudwatch_dashboard: {
     actions: ["cloudwatch:GetDashboard"],
     source: "internal/service/cloudwatch/dashboard.go",
+    note: "Verified against the provider source (v2-SDK copy): GetDashboard; dashboards carry no tags.",
   },
   aws_cloudwatch_event_rule: {
     actions: ["events:DescribeRule", "events:ListTagsForResource"],
     source: "internal/service/events/rule.go",
-    note: "Tags through the interceptor.",
+    note: "Verified against the provider source (v2-SDK copy): DescribeRule (bus and rule name); tags through the interceptor by ARN.",
   },
   aws_cloudwatch_event_target: {
     actions: ["events:ListTargetsByRule"],
     source: "internal/service/events/target.go",
+    note: "Verified against the provider source (v2-SDK copy): the target is found by paging ListTargetsByRule; no tags.",
   },
   aws_cloudwatch_log_delivery: {
     actions: ["logs:GetDelivery", "logs:ListTagsForResource"],
-    source: "internal/service/logs/delivery.go",
-    note: "Tags through the interceptor (logs tags_gen.go lists with ListTagsForResource).",
+    source: "internal/service/logs/delivery.go, internal/service/logs/tags_gen.go",
+    note:
+      "Verified against the provider source (framework copy): GetDelivery; the Read leaves tags unset (\"Delivery tags aren't set " +
+      "in the Get response\"), so the interceptor lists them (tags_gen.go at 07e0d0b: ListTagsForResource).",
   },
   aws_cloudwatch_log_delivery_destination: {
     actions: ["logs:GetDeliveryDestination", "logs:ListTagsForResource"],
@@ -202,38 +220,43 @@ export const EDGE_OPERATIONS_DELIVERY_READS: RefreshReadTable = {
   aws_cloudwatch_log_delivery_source: {
     actions: ["logs:GetDeliverySource", "logs:ListTagsForResource"],
     source: "internal/service/logs/delivery_source.go",
-    note: "Tags through the interceptor.",
+    note: "Verified against the provider source (framework copy): GetDeliverySource; tags left unset by the Read, listed by the interceptor.",
   },
   aws_cloudwatch_log_group: {
     actions: ["logs:DescribeLogGroups", "logs:ListTagsForResource"],
     source: "internal/service/logs/group.go",
     note:
-      "Tags through the interceptor. DescribeLogGroups returns the kms_key_id as an ARN; the environment key " +
-      "decrypts log events, which a refresh never reads.",
+      "Verified against the provider source (6.x copy): DescribeLogGroups by name prefix; tags through the interceptor. " +
+      "DescribeLogGroups returns the kms_key_id as an ARN; the environment key decrypts log events, which a refresh never reads.",
   },
   aws_cloudwatch_log_resource_policy: {
     actions: ["logs:DescribeResourcePolicies"],
     source: "internal/service/logs/resource_policy.go",
+    note: "Verified, read at 00a3530: DescribeResourcePolicies paged until the policy name (or resource ARN) matches.",
   },
   aws_cloudwatch_metric_alarm: {
     actions: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
     source: "internal/service/cloudwatch/metric_alarm.go",
-    note: "Tags through the interceptor.",
+    note: "Verified against the provider source (v2-SDK copy): DescribeAlarms (name, MetricAlarm type); tags through the interceptor by ARN.",
   },
   aws_sns_topic: {
     actions: ["sns:GetTopicAttributes", "sns:ListTagsForResource"],
     source: "internal/service/sns/topic.go",
     note:
-      "Tags through the interceptor. GetTopicAttributes returns KmsMasterKeyId as an identifier; the topic key " +
-      "is used when messages are published, not when attributes are read.",
+      "Verified against the provider source (v2-SDK copy): GetTopicAttributes (retried while the policy shows unresolved " +
+      "principals); tags through the interceptor (@Tags(identifierAttribute=\"id\")). The CustomizeDiff only validates the name " +
+      "and FIFO-only settings. GetTopicAttributes returns KmsMasterKeyId as an identifier; the topic key is used when messages " +
+      "are published, not when attributes are read.",
   },
   aws_sns_topic_policy: {
     actions: ["sns:GetTopicAttributes"],
     source: "internal/service/sns/topic_policy.go",
+    note: "Verified against the provider source (v2-SDK copy): GetTopicAttributes of the topic, Policy attribute.",
   },
   aws_sns_topic_subscription: {
     actions: ["sns:GetSubscriptionAttributes"],
     source: "internal/service/sns/topic_subscription.go",
+    note: "Verified against the provider source (v2-SDK copy): GetSubscriptionAttributes; subscriptions carry no tags.",
   },
   aws_sqs_queue: {
     actions: ["sqs:GetQueueAttributes", "sqs:ListQueueTags"],
@@ -251,7 +274,7 @@ export const EDGE_OPERATIONS_DELIVERY_READS: RefreshReadTable = {
     decryptsVia: ["scheduler"],
     source: "internal/service/scheduler/schedule.go",
     note:
-      "Schedules carry no tags. GetSchedule returns target.input in plain text, and the Scheduler encryption-at-rest " +
+      "Verified against the provider source (6.x copy): GetSchedule only; schedules carry no tags. GetSchedule returns target.input in plain text, and the Scheduler encryption-at-rest " +
       "guide lists that payload as encrypted with the schedule's customer managed key, so reading it decrypts with " +
       "the environment key; the guide's key-management section naming the caller's kms:Decrypt could not be read, " +
       "so this grant is the cautious reading, not a quoted one.",
@@ -259,31 +282,35 @@ export const EDGE_OPERATIONS_DELIVERY_READS: RefreshReadTable = {
   aws_scheduler_schedule_group: {
     actions: ["scheduler:GetScheduleGroup", "scheduler:ListTagsForResource"],
     source: "internal/service/scheduler/schedule_group.go",
-    note: "Tags through the interceptor.",
+    note: "Verified against the provider source (6.x copy): GetScheduleGroup; tags through the interceptor by ARN.",
   },
   aws_codebuild_project: {
     actions: ["codebuild:BatchGetProjects"],
     source: "internal/service/codebuild/project.go",
     note:
-      "BatchGetProjects returns tags and the artifact encryption key ARN; nothing is decrypted. The projects' " +
+      "Verified, read at 00a3530: BatchGetProjects, whose tags the Read sets itself (@Tags without an identifier), so no tag " +
+      "read. The CustomizeDiff only checks the cache location. The artifact encryption key comes back as an ARN; the projects' " +
       "environment variables are all PLAINTEXT and hold no secret.",
   },
   aws_codepipeline: {
     actions: ["codepipeline:GetPipeline", "codepipeline:ListTagsForResource"],
     source: "internal/service/codepipeline/codepipeline.go",
-    note: "Tags through the interceptor. The artifact store's encryption key is returned as an identifier only.",
+    note:
+      "Verified against the provider source (v2-SDK copy): GetPipeline; tags through the interceptor " +
+      "(@Tags(identifierAttribute=\"arn\")). The artifact store's encryption key is returned as an identifier only.",
   },
   aws_codestarconnections_connection: {
     actions: ["codestar-connections:GetConnection", "codestar-connections:ListTagsForResource"],
     source: "internal/service/codestarconnections/connection.go",
     note:
-      "The provider's client calls the codestar-connections endpoint, which authorizes codestar-connections:* " +
-      "actions (codeconnections:* belong to the renamed service's own endpoint). Tags through the interceptor.",
+      "Verified against the provider source (v2-SDK copy): GetConnection by ARN; the Read sets no tags, so the interceptor " +
+      "lists them. The provider's client calls the codestar-connections endpoint, which authorizes codestar-connections:* " +
+      "actions (codeconnections:* belong to the renamed service's own endpoint).",
   },
   aws_codestarnotifications_notification_rule: {
     actions: ["codestar-notifications:DescribeNotificationRule"],
     source: "internal/service/codestarnotifications/notification_rule.go",
-    note: "Tags come back in DescribeNotificationRule.",
+    note: "Verified, read at 0de0d32: DescribeNotificationRule, whose tags the Read sets itself.",
   },
   "data.aws_iam_policy_document": {
     actions: [],

@@ -23,8 +23,10 @@ export const NETWORK_DATA_COMPUTE_READS: RefreshReadTable = {
   },
   aws_route: {
     actions: ["ec2:DescribeRouteTables"],
-    source: "internal/service/ec2/vpc_route.go",
-    note: "The route is found in its route table's DescribeRouteTables output.",
+    source: "internal/service/ec2/vpc_route.go, internal/service/ec2/find.go",
+    note:
+      "Verified against the provider source (v2-SDK copy): the route is found by destination in its route table's " +
+      "DescribeRouteTables output (findRouteByIPv4Destination and siblings); routes carry no tags.",
   },
   aws_route_table: {
     actions: ["ec2:DescribeRouteTables", "ec2:DescribeNetworkInterfaces"],
@@ -35,11 +37,15 @@ export const NETWORK_DATA_COMPUTE_READS: RefreshReadTable = {
   },
   aws_route_table_association: {
     actions: ["ec2:DescribeRouteTables"],
-    source: "internal/service/ec2/vpc_route_table_association.go",
+    source: "internal/service/ec2/vpc_route_table_association.go, internal/service/ec2/find.go",
+    note:
+      "Verified against the provider source (v2-SDK copy): findRouteTableAssociationByID is DescribeRouteTables filtered by " +
+      "association.route-table-association-id.",
   },
   aws_internet_gateway: {
     actions: ["ec2:DescribeInternetGateways"],
     source: "internal/service/ec2/vpc_internet_gateway.go",
+    note: "Verified against the provider source (v2-SDK copy): DescribeInternetGateways, whose tags the Read sets itself.",
   },
   aws_nat_gateway: {
     actions: ["ec2:DescribeNatGateways"],
@@ -90,7 +96,9 @@ export const NETWORK_DATA_COMPUTE_READS: RefreshReadTable = {
   aws_db_subnet_group: {
     actions: ["rds:DescribeDBSubnetGroups", "rds:ListTagsForResource"],
     source: "internal/service/rds/subnet_group.go",
-    note: "DescribeDBSubnetGroups returns no tags; they are listed by ARN.",
+    note:
+      "Verified against the provider source (v2-SDK copy): DescribeDBSubnetGroups; the Read sets no tags, so the interceptor " +
+      "lists them by ARN (ListTagsForResource).",
   },
   aws_rds_cluster: {
     actions: ["rds:DescribeDBClusters", "rds:DescribeGlobalClusters"],
@@ -118,6 +126,9 @@ export const NETWORK_DATA_COMPUTE_READS: RefreshReadTable = {
   aws_db_proxy_default_target_group: {
     actions: ["rds:DescribeDBProxyTargetGroups"],
     source: "internal/service/rds/proxy_default_target_group.go",
+    note:
+      "Verified against the provider source (v2-SDK copy): findDefaultDBProxyTargetGroupByDBProxyName is " +
+      "DescribeDBProxyTargetGroups by proxy name, keeping the IsDefault group; no tags.",
   },
   aws_db_proxy_target: {
     actions: ["rds:DescribeDBProxyTargets"],
@@ -193,10 +204,14 @@ export const NETWORK_DATA_COMPUTE_READS: RefreshReadTable = {
     ],
     source: "internal/service/s3/bucket.go, internal/service/s3/tags.go",
     note:
-      "HeadBucket (s3:ListBucket), then policy, ACL, CORS, website, versioning, acceleration, request payment, logging, lifecycle, " +
-      "replication, encryption and object lock. Each tolerates only not-found and not-implemented codes; AccessDenied fails the refresh " +
-      "(object lock failures are forgiven only outside the aws and aws-us-gov partitions). The region is found with an unsigned " +
-      "HeadBucket. Tags: GetBucketTagging, NoSuchTagSet read as no tags. No object is read.",
+      "Verified against the newest stored copy of bucket.go (a late 5.x v2-SDK copy; no 6.x copy is stored): HeadBucket " +
+      "(s3:ListBucket), then policy, ACL, CORS, website, versioning, acceleration, request payment, logging, lifecycle, " +
+      "replication, encryption and object lock. Each tolerates only not-found and not-implemented codes; AccessDenied fails the " +
+      "refresh (object lock failures are forgiven only outside the aws and aws-us-gov partitions). The CustomizeDiff is only the " +
+      "tags diff. The bucket region comes from a HeadBucket through manager.GetBucketRegion (unsigned there, signed with the " +
+      "caller's credentials in the later findBucketRegion; either way covered by s3:ListBucket). Tags: GetBucketTagging, NoSuchTagSet " +
+      "read as no tags. The 6.25 schema (@cdktf/provider-aws 21.22.1) adds only bucket_region, from that same region lookup, so 6.x " +
+      "needs no further read. No object is read.",
   },
   aws_s3_bucket_cors_configuration: {
     actions: ["s3:GetBucketCORS"],
@@ -257,7 +272,9 @@ export const NETWORK_DATA_COMPUTE_READS: RefreshReadTable = {
   aws_lambda_event_source_mapping: {
     actions: ["lambda:GetEventSourceMapping", "lambda:ListTags"],
     source: "internal/service/lambda/event_source_mapping.go",
-    note: "GetEventSourceMapping returns no tags; the mapping's tags are listed by its ARN.",
+    note:
+      "Verified, read at 0603f3b: GetEventSourceMapping returns no tags; the Read lists them itself by the mapping ARN " +
+      "(listTags, ListTags) and any error from that fails the refresh. The CustomizeDiff is only the tags diff.",
   },
   aws_lambda_function: {
     actions: ["lambda:GetFunction", "lambda:ListVersionsByFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:ListTags"],
