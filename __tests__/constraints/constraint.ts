@@ -56,6 +56,19 @@ export class StackView {
     return this.blocks.filter((block) => block.kind === "resource" && block.type === type);
   }
 
+  /**
+   * The region a block acts in, where the stack fixes it: its own `region` argument, else the
+   * region of the AWS provider (alias) it names, else of the default provider.
+   */
+  regionOf(block: Block): string | undefined {
+    const literal = (value: unknown): string | undefined => (typeof value === "string" && !hasExpression(value) ? value : undefined);
+    const own = literal(block.body.region);
+    if (own) return own;
+    const providers: Record<string, any>[] = [this.json.provider?.aws ?? []].flat();
+    const alias = typeof block.body.provider === "string" ? block.body.provider.replace(/^aws\./, "") : undefined;
+    return literal(providers.find((candidate) => (alias ? candidate.alias === alias : !candidate.alias))?.region);
+  }
+
   /** The block a `${type.name...}` reference points at, if it is in this stack. */
   referenced(reference: unknown): Block | undefined {
     if (typeof reference !== "string") return undefined;
@@ -72,16 +85,18 @@ export const where = (block: Block) => `${block.stack}: ${block.type}.${block.na
 export const hasExpression = (value: unknown): boolean => typeof value === "string" && value.includes("${");
 
 /**
- * The literal text of a value, with every `${...}` expression removed: what a character-set rule can
- * check at synthesis time. Expressions are checked where they come from (the referenced resource).
+ * The literal text of a value, with every `${...}` expression (nested braces included) replaced by
+ * `mask` (removed by default): what a character-set rule can check at synthesis time. Expressions
+ * are checked where they come from (the referenced resource).
  */
-export function literalParts(value: string): string {
+export function literalParts(value: string, mask = ""): string {
   let out = "";
   let depth = 0;
   for (let index = 0; index < value.length; index++) {
     if (depth === 0 && value.startsWith("${", index)) {
       depth = 1;
       index++;
+      out += mask;
       continue;
     }
     if (depth > 0) {

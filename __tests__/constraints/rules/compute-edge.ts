@@ -62,37 +62,11 @@ function resolve(stacks: readonly StackView[], stack: StackView, value: unknown,
   return block ? { stack, block, attribute: referencedAttribute(value) } : undefined;
 }
 
-/**
- * The region a block is created in: its own `region` argument (provider 6 resources have one),
- * else the region of the provider configuration it names (`aws.<alias>`), else the default one.
- */
-function regionOf(stack: StackView, block: Block): string | undefined {
-  if (isLiteral(block.body.region)) return block.body.region;
-  const providers: Record<string, any>[] = stack.json.provider?.aws ?? [];
-  const alias = typeof block.body.provider === "string" ? block.body.provider.replace(/^aws\./, "") : undefined;
-  const provider = providers.find((candidate) => (alias ? candidate.alias === alias : !candidate.alias));
-  return isLiteral(provider?.region) ? provider.region : undefined;
-}
 
 /** JSON text whose string values may hold Terraform expressions, parsed with each expression replaced. */
 function parseJsonWithExpressions(text: unknown): any {
   if (typeof text !== "string" || (hasExpression(text) && literalParts(text).trim() === "")) return undefined;
-  let out = "";
-  let depth = 0;
-  for (let index = 0; index < text.length; index++) {
-    if (depth === 0 && text.startsWith("${", index)) {
-      depth = 1;
-      index++;
-      out += "EXPRESSION";
-      continue;
-    }
-    if (depth > 0) {
-      if (text[index] === "{") depth++;
-      else if (text[index] === "}") depth--;
-      continue;
-    }
-    out += text[index];
-  }
+  const out = literalParts(text, "EXPRESSION");
   try {
     return JSON.parse(out);
   } catch {
@@ -254,7 +228,7 @@ const lambdaReservedConcurrency = acrossStacks({
       for (const block of stack.resources("aws_lambda_function")) {
         const reserved = numberAt(block.body, "reserved_concurrent_executions");
         if (reserved === undefined || reserved < 0) continue;
-        const region = regionOf(stack, block) ?? "default";
+        const region = stack.regionOf(block) ?? "default";
         const entry = byRegion.get(region) ?? { total: 0, names: [] };
         entry.total += reserved;
         entry.names.push(`${block.name}=${reserved}`);
@@ -607,7 +581,7 @@ const elbAccessLogBucket = acrossStacks({
       if (typeof logs.prefix === "string" && logs.prefix.includes("AWSLogs")) yield problem(`access log prefix ${JSON.stringify(logs.prefix)} contains AWSLogs`);
       const bucket = resolve(stacks, stack, logs.bucket);
       if (bucket?.block.type !== "aws_s3_bucket") continue;
-      if (bucket.stack === stack && regionOf(stack, bucket.block) !== regionOf(stack, balancer)) yield problem(`access log bucket ${bucket.block.name} is in ${regionOf(stack, bucket.block)}, the load balancer in ${regionOf(stack, balancer)}`);
+      if (bucket.stack === stack && stack.regionOf(bucket.block) !== stack.regionOf(balancer)) yield problem(`access log bucket ${bucket.block.name} is in ${stack.regionOf(bucket.block)}, the load balancer in ${stack.regionOf(balancer)}`);
       for (const encryption of bucket.stack.resources("aws_s3_bucket_server_side_encryption_configuration")) {
         if (bucket.stack.referenced(encryption.body.bucket)?.name !== bucket.block.name) continue;
         for (const algorithm of stringsAt(encryption.body, "rule.apply_server_side_encryption_by_default.sse_algorithm")) {
@@ -923,7 +897,7 @@ const cloudfrontViewerCertificate = acrossStacks({
         yield problem(`acm_certificate_arn ${viewer.acm_certificate_arn} is not in ${CLOUDFRONT_REGION}`);
       }
       if (!certificate) continue;
-      const region = regionOf(certificate.stack, certificate.block);
+      const region = certificate.stack.regionOf(certificate.block);
       if (region !== CLOUDFRONT_REGION) yield problem(`certificate ${certificate.block.name} is issued in ${region}; CloudFront takes ACM certificates from ${CLOUDFRONT_REGION} only`);
       const names = [certificate.block.body.domain_name, ...stringsAt(certificate.block.body, "subject_alternative_names")];
       if (names.every(isLiteral)) {
@@ -961,7 +935,7 @@ const cloudfrontWebAcl = acrossStacks({
       if (acl?.block.type !== "aws_wafv2_web_acl") continue;
       if (acl.attribute !== "arn") yield problem(`web_acl_id reads the web ACL's ${acl.attribute}; WAFv2 web ACLs are attached by ARN`);
       if (acl.block.body.scope !== "CLOUDFRONT") yield problem(`web ACL ${acl.block.name} has scope ${acl.block.body.scope}, not CLOUDFRONT`);
-      const region = regionOf(acl.stack, acl.block);
+      const region = acl.stack.regionOf(acl.block);
       if (region !== CLOUDFRONT_REGION) yield problem(`web ACL ${acl.block.name} is created in ${region}, not ${CLOUDFRONT_REGION}`);
     }
   },
@@ -1075,7 +1049,7 @@ const wafv2CloudfrontScope = perBlock({
   types: ["aws_wafv2_web_acl"],
   problem: (block, stack) => {
     if (block.body.scope !== "CLOUDFRONT") return undefined;
-    const region = regionOf(stack, block);
+    const region = stack.regionOf(block);
     return region === CLOUDFRONT_REGION ? undefined : `scope CLOUDFRONT created in ${region}; CloudFront web ACLs exist in ${CLOUDFRONT_REGION} only`;
   },
   failingExample: { bad: { provider: { aws: [{ region: "eu-west-1" }] }, resource: { aws_wafv2_web_acl: { x: { name: "edge", scope: "CLOUDFRONT" } } } } },
@@ -1147,7 +1121,7 @@ const wafv2LoggingDestination = acrossStacks({
   problems: function* (stacks) {
     for (const [stack, logging] of blocksOf(stacks, "aws_wafv2_web_acl_logging_configuration")) {
       const acl = resolve(stacks, stack, logging.body.resource_arn);
-      const aclRegion = acl?.block.type === "aws_wafv2_web_acl" ? regionOf(acl.stack, acl.block) : undefined;
+      const aclRegion = acl?.block.type === "aws_wafv2_web_acl" ? acl.stack.regionOf(acl.block) : undefined;
       for (const destination of stringsAt(logging.body, "log_destination_configs")) {
         const problem = (text: string) => ({ where: where(logging), problem: text });
         if (literalParts(destination).endsWith(":*")) yield problem(`destination ${JSON.stringify(destination)} ends in ':*'`);
@@ -1157,7 +1131,7 @@ const wafv2LoggingDestination = acrossStacks({
         const name = target.block.body.name;
         if (isLiteral(name) && !name.startsWith("aws-waf-logs-")) yield problem(`log group ${JSON.stringify(name)} does not start with aws-waf-logs-`);
         if (target.block.body.name_prefix !== undefined && !String(target.block.body.name_prefix).startsWith("aws-waf-logs-")) yield problem("log group name_prefix does not start with aws-waf-logs-");
-        const groupRegion = regionOf(target.stack, target.block);
+        const groupRegion = target.stack.regionOf(target.block);
         if (aclRegion && groupRegion !== aclRegion) yield problem(`log group ${target.block.name} is in ${groupRegion}, the web ACL in ${aclRegion}`);
       }
     }
@@ -1197,8 +1171,8 @@ const acmValidationRegion = acrossStacks({
       const certificate = resolve(stacks, stack, validation.body.certificate_arn);
       if (certificate?.block.type !== "aws_acm_certificate") continue;
       const problem = (text: string) => ({ where: where(validation), problem: text });
-      const certificateRegion = regionOf(certificate.stack, certificate.block);
-      const validationRegion = regionOf(stack, validation);
+      const certificateRegion = certificate.stack.regionOf(certificate.block);
+      const validationRegion = stack.regionOf(validation);
       if (certificateRegion !== validationRegion) yield problem(`waits in ${validationRegion} for certificate ${certificate.block.name} of ${certificateRegion}`);
       if (certificate.block.body.validation_method === "DNS" && valuesAt(validation.body, "validation_record_fqdns").length === 0) yield problem("a DNS-validated certificate's validation names no validation records");
     }

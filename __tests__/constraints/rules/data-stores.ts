@@ -88,27 +88,6 @@ const first = (body: unknown, path: string): any => valuesAt(body, path)[0];
 const strings = (value: unknown): string[] =>
   (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).filter((item): item is string => typeof item === "string");
 
-/** Replaces every `${...}` expression (nested braces included) with `mask`. */
-function maskExpressions(value: string, mask: string): string {
-  let out = "";
-  let depth = 0;
-  for (let index = 0; index < value.length; index++) {
-    if (depth === 0 && value.startsWith("${", index)) {
-      depth = 1;
-      index++;
-      out += mask;
-      continue;
-    }
-    if (depth > 0) {
-      if (value[index] === "{") depth++;
-      else if (value[index] === "}") depth--;
-      continue;
-    }
-    out += value[index];
-  }
-  return out;
-}
-
 /** The partition, DNS suffix, account and (when known) region expressions written as AWS sees them. */
 function withKnownValues(value: string, region?: string): string {
   const known = value
@@ -246,15 +225,6 @@ function walkStrings(value: unknown, path: string, visit: (value: string, path: 
   }
 }
 
-/** The region a block is created in: its own `region` argument, else its provider's. */
-function regionOf(block: Block, stack: StackView): string | undefined {
-  const own = literalString(block.body.region);
-  if (own) return own;
-  const configs: Record<string, any>[] = list(stack.json.provider?.aws);
-  const alias = typeof block.body.provider === "string" ? block.body.provider.replace(/^aws\./, "") : undefined;
-  const config = configs.find((candidate) => (alias ? candidate.alias === alias : candidate.alias === undefined));
-  return literalString(config?.region);
-}
 
 /** A rule that looks at each block of some types and may follow references into any stack. */
 function acrossStacks(
@@ -287,7 +257,7 @@ function acrossStacks(
 /** A bucket's name with the account and partition written out; unknown parts masked as `*`. */
 function bucketName(block: Block, stack: StackView): string | undefined {
   const name = block.body.bucket;
-  return typeof name === "string" ? maskExpressions(withKnownValues(name, regionOf(block, stack)), "*") : undefined;
+  return typeof name === "string" ? literalParts(withKnownValues(name, stack.regionOf(block)), "*") : undefined;
 }
 
 /** Policy text with this stack's bucket references and the account written out; other expressions masked as `*`. */
@@ -298,7 +268,7 @@ function expandForS3(text: string, stack: StackView): string {
     if (!bucketText) return whole;
     return attribute === "arn" ? `arn:aws:s3:::${bucketText}` : bucketText;
   });
-  return maskExpressions(withKnownValues(expanded), "*");
+  return literalParts(withKnownValues(expanded), "*");
 }
 
 /** The resource block of a bucket-scoped configuration (`bucket = aws_s3_bucket.x.id`) in the same stack. */
@@ -721,7 +691,7 @@ const stateBackend = acrossStacks({
   problem: (bucket, bucketStack, stacks) => {
     const name = literalString(bucket.body.bucket);
     if (!name) return undefined;
-    const region = regionOf(bucket, bucketStack);
+    const region = bucketStack.regionOf(bucket);
     const problems: string[] = [];
     for (const user of stacks.all) {
       const backend = user.json.terraform?.backend?.s3;
@@ -901,8 +871,8 @@ const aliasLookup = acrossStacks({
   problem: (block, stack, stacks) => {
     const name = literalString(block.body.name);
     if (!name || name.startsWith("alias/aws/")) return undefined;
-    const region = regionOf(block, stack);
-    const created = stacks.all.flatMap((other) => other.resources("aws_kms_alias").filter((alias) => alias.body.name === name).map((alias) => regionOf(alias, other)));
+    const region = stack.regionOf(block);
+    const created = stacks.all.flatMap((other) => other.resources("aws_kms_alias").filter((alias) => alias.body.name === name).map((alias) => other.regionOf(alias)));
     if (created.length === 0) return `no stack creates ${name}`;
     return region && !created.includes(region) ? `${name} is created in ${created.join(", ")}, looked up in ${region}` : undefined;
   },
@@ -928,7 +898,7 @@ const kmsKeyInResourceRegion: ConstraintRule = {
           if (!KEY_ARGUMENT.test(path) || path.includes("policy")) return;
           const key = stacks.key(value, stack);
           if (!key) return;
-          const [mine, theirs] = [regionOf(block, stack), regionOf(key.block, key.stack)];
+          const [mine, theirs] = [stack.regionOf(block), key.stack.regionOf(key.block)];
           if (mine && theirs && mine !== theirs) violations.push({ where: where(block), problem: `${path} uses ${key.stack.name}: aws_kms_key.${key.block.name} in ${theirs}; the resource is in ${mine}` });
         });
       }
@@ -1028,7 +998,7 @@ const keyAdmitsServices = acrossStacks({
   problem: (block, stack, stacks) => {
     let keyValue: unknown;
     let uses: ServiceUse[] = [];
-    const region = regionOf(block, stack);
+    const region = stack.regionOf(block);
     if (block.type === "aws_cloudwatch_log_group") {
       keyValue = block.body.kms_key_id;
       uses = [{ principal: "logs", actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey", "kms:DescribeKey"], why: "CloudWatch Logs encrypts the group's events" }];
@@ -1048,7 +1018,7 @@ const keyAdmitsServices = acrossStacks({
     const key = stacks.key(keyValue, stack);
     if (!key) return undefined;
     const policy = policyOf(key.block.body.policy, key.stack);
-    const keyRegion = regionOf(key.block, key.stack);
+    const keyRegion = key.stack.regionOf(key.block);
     return uses
       .filter((use) => !policy || !keyAdmits(policy, servicePrincipalPattern(use.principal, use.principal === "logs" ? region : undefined), use.actions, keyRegion))
       .map((use) => `${use.why}, but ${key.stack.name}: aws_kms_key.${key.block.name}'s policy does not allow ${use.principal} ${use.actions.join(", ")}`);
@@ -1083,7 +1053,7 @@ const bucketNames = perBlock({
   problem: (block, stack) => {
     const raw = block.body.bucket;
     if (typeof raw !== "string") return undefined;
-    const name = withKnownValues(raw, regionOf(block, stack));
+    const name = withKnownValues(raw, stack.regionOf(block));
     const exact = !hasExpression(name);
     const literal = literalParts(name);
     const problems: string[] = [];
@@ -1174,13 +1144,13 @@ const serverAccessLogging = acrossStacks({
     const target = stacks.locate(block.body.target_bucket, stack);
     if (source?.block.type !== "aws_s3_bucket" || target?.block.type !== "aws_s3_bucket") return undefined;
     const problems: string[] = [];
-    const [sourceRegion, targetRegion] = [regionOf(source.block, source.stack), regionOf(target.block, target.stack)];
+    const [sourceRegion, targetRegion] = [source.stack.regionOf(source.block), target.stack.regionOf(target.block)];
     if (sourceRegion && targetRegion && sourceRegion !== targetRegion) problems.push(`target bucket is in ${targetRegion}, the source bucket in ${sourceRegion}`);
     const ownership = configurationOf("aws_s3_bucket_ownership_controls", target);
     if (first(ownership?.body, "rule")?.object_ownership !== "BucketOwnerEnforced") return problems;
     if (valuesAt(block.body, "target_grant").length > 0) problems.push("target_grant is refused: the target bucket enforces bucket-owner ownership");
     const [sourceName, targetName] = [bucketName(source.block, source.stack), bucketName(target.block, target.stack)];
-    const prefix = maskExpressions(withKnownValues(String(block.body.target_prefix ?? "")), "*");
+    const prefix = literalParts(withKnownValues(String(block.body.target_prefix ?? "")), "*");
     const policy = bucketPolicyOf(target);
     if (sourceName && targetName && (!policy || !admitsServerAccessLogs(policy, target.stack, `arn:aws:s3:::${targetName}/${prefix}log-object`, `arn:aws:s3:::${sourceName}`))) {
       problems.push(`${target.stack.name}: aws_s3_bucket.${target.block.name}'s policy does not let logging.s3.amazonaws.com put ${prefix}* for ${sourceName}: no logs would arrive`);
@@ -1572,7 +1542,7 @@ const vaultNotifications = acrossStacks({
       .map((event) => `${event} is deprecated and never delivered`);
     const topic = stacks.locate(block.body.sns_topic_arn, stack);
     if (topic?.block.type !== "aws_sns_topic") return problems;
-    const [vaultRegion, topicRegion] = [regionOf(block, stack), regionOf(topic.block, topic.stack)];
+    const [vaultRegion, topicRegion] = [stack.regionOf(block), topic.stack.regionOf(topic.block)];
     if (vaultRegion && topicRegion && vaultRegion !== topicRegion) problems.push(`topic ${topic.block.name} is in ${topicRegion}, the vault in ${vaultRegion}`);
     const topicPolicy = topic.stack.resources("aws_sns_topic_policy").find((candidate) => stacks.locate(candidate.body.arn, topic.stack)?.block === topic.block);
     const policy = topicPolicy ? policyOf(topicPolicy.body.policy, topic.stack) : undefined;

@@ -70,14 +70,6 @@ function sameTarget(stacks: readonly StackView[], leftStack: StackView, left: un
   return sameBlock(locate(stacks, leftStack, left), locate(stacks, rightStack, right));
 }
 
-/** The region a block is created in: its `region` argument, else its provider's region. */
-function regionOf(stack: StackView, block: Block): string | undefined {
-  if (typeof block.body.region === "string" && !hasExpression(block.body.region)) return block.body.region;
-  const alias = typeof block.body.provider === "string" ? block.body.provider.replace(/^aws\./, "") : undefined;
-  const providers = list<Record<string, any>>(stack.json.provider?.aws);
-  const provider = providers.find((candidate) => (alias ? candidate.alias === alias : !candidate.alias));
-  return typeof provider?.region === "string" ? provider.region : undefined;
-}
 
 /**
  * The text with the expressions whose value the stack itself fixes replaced by that value (region,
@@ -87,7 +79,7 @@ function withKnownValues(stack: StackView, text: string): string {
   return text.replace(/\$\{data\.(aws_region|aws_partition)\.([A-Za-z0-9_-]+)\.(region|name|partition|dns_suffix)\}/g, (whole, type, name, attribute) => {
     if (type === "aws_partition") return attribute === "partition" ? "aws" : attribute === "dns_suffix" ? "amazonaws.com" : whole;
     const block = stack.blocks.find((candidate) => candidate.kind === "data" && candidate.type === "aws_region" && candidate.name === name);
-    return (block && regionOf(stack, block)) ?? whole;
+    return (block && stack.regionOf(block)) ?? whole;
   });
 }
 
@@ -770,7 +762,7 @@ const cloudwatchUsEast1Metrics = perBlock({
     if (block.type === "aws_cloudwatch_metric_alarm") {
       const namespaces = [block.body.namespace, ...list<Record<string, any>>(block.body.metric_query).flatMap((query) => list<Record<string, any>>(query.metric).map((metric) => metric.namespace))];
       const global = namespaces.filter((namespace) => US_EAST_1_NAMESPACES.has(namespace));
-      const region = regionOf(stack, block);
+      const region = stack.regionOf(block);
       return global.length > 0 && region !== "us-east-1" ? `alarm on ${global.join(", ")} is created in ${region}; those metrics exist only in us-east-1` : undefined;
     }
     const body = typeof block.body.dashboard_body === "string" ? (JSON.parse(block.body.dashboard_body) as Record<string, any>) : undefined;
@@ -857,8 +849,8 @@ const logsGroupKmsKeyPolicy: ConstraintRule = {
       stack.resources("aws_cloudwatch_log_group").flatMap((group): Violation[] => {
         const key = locate(stacks, stack, group.body.kms_key_id);
         if (key?.block.type !== "aws_kms_key") return [];
-        const region = regionOf(stack, group);
-        const keyRegion = regionOf(key.stack, key.block);
+        const region = stack.regionOf(group);
+        const keyRegion = key.stack.regionOf(key.block);
         const problems: string[] = [];
         if (region && keyRegion && region !== keyRegion) problems.push(`log group is in ${region} but its key ${key.stack.name}: aws_kms_key.${key.block.name} is in ${keyRegion}`);
         if (region && !admitsService(key.stack, keyPolicy(key), `logs.${region}.amazonaws.com`, LOGS_KMS_ACTIONS)) {
@@ -909,14 +901,14 @@ const logsDeliveryCloudfront: ConstraintRule = {
         const origin = locate(stacks, stack, source.body.resource_arn);
         const allowed = origin ? DELIVERY_LOG_TYPES[origin.block.type] : undefined;
         if (allowed && !allowed.includes(source.body.log_type)) violations.push({ where: where(source), problem: `log_type ${source.body.log_type} is not one ${origin!.block.type} sends (${allowed.join(", ")})` });
-        const region = regionOf(stack, source);
+        const region = stack.regionOf(source);
         if (origin?.block.type === "aws_cloudfront_distribution" && region !== "us-east-1") violations.push({ where: where(source), problem: `a CloudFront delivery source must be created in us-east-1, not ${region}` });
       }
       for (const delivery of stack.resources("aws_cloudwatch_log_delivery")) {
         const source = stack.referenced(delivery.body.delivery_source_name);
         const destination = stack.referenced(delivery.body.delivery_destination_arn);
-        const regions = [delivery, source, destination].filter((block): block is Block => block !== undefined).map((block) => `${block.type}.${block.name} in ${regionOf(stack, block)}`);
-        const distinct = new Set([delivery, source, destination].filter((block): block is Block => block !== undefined).map((block) => regionOf(stack, block)));
+        const regions = [delivery, source, destination].filter((block): block is Block => block !== undefined).map((block) => `${block.type}.${block.name} in ${stack.regionOf(block)}`);
+        const distinct = new Set([delivery, source, destination].filter((block): block is Block => block !== undefined).map((block) => stack.regionOf(block)));
         if (distinct.size > 1) violations.push({ where: where(delivery), problem: `delivery, source and destination are in different regions: ${regions.join(", ")}` });
       }
       return violations;
@@ -1350,7 +1342,7 @@ const schedulerExecutionRole: ConstraintRule = {
           const queue = locate(stacks, stack, deadLetterArn);
           const keyValue = queue?.block.type === "aws_sqs_queue" ? queue.block.body.kms_master_key_id : undefined;
           if (queue && typeof keyValue === "string" && !/^alias\/aws\/sqs$/.test(keyValue)) {
-            const via = `sqs.${regionOf(queue.stack, queue.block)}.amazonaws.com`;
+            const via = `sqs.${queue.stack.regionOf(queue.block)}.amazonaws.com`;
             for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) {
               if (!grants(stacks, stack, documents, action, { stack: queue.stack, value: keyValue }, via)) problems.push(`role ${role.name} may not ${action} with the dead-letter queue's key`);
             }
@@ -1767,7 +1759,7 @@ const namesUniquePerAccount: ConstraintRule = {
           const name = block.body[scope.argument];
           if (typeof name !== "string" || hasExpression(name)) continue;
           const within = scope.within ? String(block.body[scope.within] ?? "default") : "";
-          const key = [type, scope.global ? "account" : regionOf(stack, block), within, scope.ignoreCase ? name.toLowerCase() : name].join("|");
+          const key = [type, scope.global ? "account" : stack.regionOf(block), within, scope.ignoreCase ? name.toLowerCase() : name].join("|");
           owners.set(key, [...(owners.get(key) ?? []), where(block)]);
         }
       }
