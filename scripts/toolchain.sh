@@ -38,14 +38,22 @@
 #                     (only together with a matching *_MODULE_VERSION or *_BIN).
 #
 # Status on the current CI/dev machines: the module proxy reachable there does
-# not serve the hashicorp/aws 6.25.0 or random 3.7.2 sources (nor the
-# tflint-ruleset-aws module), so those steps end as UNAVAILABLE, the script
-# still exits 0 (unless TOOLCHAIN_STRICT=1) and env.sh lists them in
-# TOOLCHAIN_MISSING so callers can skip the checks that need them.
+# not serve the hashicorp/aws 6.25.0 source (nor the tflint-ruleset-aws module),
+# so those steps end as UNAVAILABLE, the script still exits 0 (unless
+# TOOLCHAIN_STRICT=1) and env.sh lists them in TOOLCHAIN_MISSING so callers can
+# skip the checks that need them. The random provider IS served, but only as a
+# snapshot of 3.9.0 (see RANDOM_PROVIDER_VERSION), not 3.7.2.
+#
+# Progress: a command still running after 30 s says so every 30 s, so a cold
+# install (minutes: OpenTofu and the random provider are compiled) is never
+# silent. On failure the last lines name the failed step and the retry command.
 set -euo pipefail
 
 # ---------------------------------------------------------------- pins
-TOFU_VERSION=1.10.10
+# Ephemeral resources and write-only attributes (the app secret kept out of
+# state) need OpenTofu 1.11 or later; the module proxy serves no 1.11.x, and
+# 1.12.6 is the newest release it serves.
+TOFU_VERSION=1.12.6
 TFLINT_VERSION=0.64.0
 TFLINT_RULESET_AWS_VERSION=${TFLINT_RULESET_AWS_VERSION:-0.45.0}
 CHECKOV_VERSION=3.3.30
@@ -55,9 +63,18 @@ AWS_PROVIDER_VERSION=${AWS_PROVIDER_VERSION:-6.25.0}   # what @cdktf/provider-aw
 AWS_PROVIDER_MODULE=github.com/hashicorp/terraform-provider-aws
 AWS_PROVIDER_MODULE_VERSION=${AWS_PROVIDER_MODULE_VERSION:-}
 
-RANDOM_PROVIDER_VERSION=${RANDOM_PROVIDER_VERSION:-3.7.2} # what @cdktf/provider-random 12.0.1 generates for
+# @cdktf/provider-random 12.0.1 generates for 3.7.2, but the module proxy
+# serves no snapshot of the 3.7.2 release. It serves e1092b0cfc07 (2026-08-24):
+# the main branch after the 3.9.0 release, whose CHANGELOG.md and
+# version/VERSION say 3.9.0 and whose .changes/unreleased is empty, so it is
+# mirrored as 3.9.0 (never as 3.7.2). It has the ephemeral random_password
+# (added in 3.7.0) that the tests need; stacks pinning 3.7.2 stay unsatisfied.
+RANDOM_PROVIDER_VERSION=${RANDOM_PROVIDER_VERSION:-3.9.0}
 # The random provider's go.mod still declares the historical module path.
 RANDOM_PROVIDER_MODULE=github.com/terraform-providers/terraform-provider-random
+if [ -z "${RANDOM_PROVIDER_MODULE_VERSION:-}" ] && [ "$RANDOM_PROVIDER_VERSION" = 3.9.0 ]; then
+  RANDOM_PROVIDER_MODULE_VERSION=v1.3.2-0.20260824155315-e1092b0cfc07
+fi
 RANDOM_PROVIDER_MODULE_VERSION=${RANDOM_PROVIDER_MODULE_VERSION:-}
 
 # ---------------------------------------------------------------- setup
@@ -121,17 +138,37 @@ step() {
   log "<== $name: $((end - start))s (rc=$rc)"
 }
 
-# measured LABEL CMD...: runs CMD, under /usr/bin/time -v when TOOLCHAIN_TIME=1.
+# heartbeat LABEL PID: says every 30 s that PID is still at LABEL. Its sleep
+# holds none of the caller's pipes, and TERM ends it at once, so neither a
+# $(...) capture nor a pipe reader waits for a pending sleep.
+heartbeat() {
+  local label=$1 pid=$2 start nap=
+  start=$(date +%s)
+  trap '[ -n "$nap" ] && kill "$nap" 2>/dev/null; exit 0' TERM
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 30 </dev/null >/dev/null 2>&1 &
+    nap=$!
+    wait "$nap"
+    kill -0 "$pid" 2>/dev/null && log "   ... $label still running ($(( $(date +%s) - start ))s)"
+  done
+}
+
+# measured LABEL CMD...: runs CMD with a heartbeat, under /usr/bin/time -v when
+# TOOLCHAIN_TIME=1 (report in $LOGS/LABEL.time: wall time + max RSS).
 measured() {
-  local label=$1; shift
+  local label=$1 rc=0 hb; shift
+  heartbeat "$label" "$BASHPID" >/dev/null &
+  hb=$!
   if [ "${TOOLCHAIN_TIME:-0}" = 1 ] && [ -x /usr/bin/time ]; then
-    local rc=0
     /usr/bin/time -v -o "$LOGS/$label.time" "$@" || rc=$?
     log "   $label: $(grep -E 'Elapsed \(wall' "$LOGS/$label.time" | sed 's/.*: //') wall," \
         "max RSS $(awk -F': ' '/Maximum resident/ {printf "%.0f MiB", $2/1024}' "$LOGS/$label.time")"
-    return $rc
+  else
+    "$@" || rc=$?
   fi
-  "$@"
+  kill "$hb" 2>/dev/null || true
+  wait "$hb" 2>/dev/null || true
+  return $rc
 }
 
 # module_dir LABEL MODULE@VERSION: downloads a module, prints its (read-only) dir.
@@ -208,6 +245,7 @@ provider() {
     mkdir -p "$odir"
     cp "$prebuilt" "$odir/$file.partial" && chmod +x "$odir/$file.partial"
     mv -f "$odir/$file.partial" "$odir/$file"
+    printf '%s prebuilt %s\n' "$version" "$prebuilt" > "$OPT/provider-$name-$version.source"
   else
     if [ -z "$modversion" ]; then
       log "   no Go module version known for $name $version: set ${name^^}_PROVIDER_MODULE_VERSION"
@@ -218,6 +256,7 @@ provider() {
     dir=$(module_dir "provider-$name.download" "$module@$modversion") || return 3
     check_release "$dir" "$version" || return 1
     build_go_main "$module" "$modversion" . "$odir/$file" "-X main.version=$version"
+    printf '%s %s@%s\n' "$version" "$module" "$modversion" > "$OPT/provider-$name-$version.source"
   fi
   # Same package under registry.terraform.io for plain Terraform (and for
   # configurations that spell that host). A HARD link: tofu does not descend
@@ -329,11 +368,22 @@ export TFLINT_PLUGIN_DIR="$TOOLCHAIN_DIR/tflint-plugins"
 export TOOLCHAIN_PROVIDER_MIRROR="$MIRROR"
 # No update checks / telemetry from tofu and terraform.
 export CHECKPOINT_DISABLE=1
+# What the mirror's providers were built from ("VERSION MODULE@MODULE_VERSION", or a prebuilt path).
+export TOOLCHAIN_AWS_PROVIDER="$(provenance aws "$AWS_PROVIDER_VERSION")"
+export TOOLCHAIN_RANDOM_PROVIDER="$(provenance random "$RANDOM_PROVIDER_VERSION")"
 # Steps whose tool could not be obtained on the machine that ran the script.
 export TOOLCHAIN_MISSING="$(present_missing)"
 EOF
   mv -f "$TOOLCHAIN_DIR/env.sh.partial" "$TOOLCHAIN_DIR/env.sh"
   log "   wrote $rc and $TOOLCHAIN_DIR/env.sh"
+}
+
+# provenance NAME VERSION: what the mirror's provider was built from, if known
+# (outside the mirror: its version directories may hold only platform dirs).
+provenance() {
+  local source=$OPT/provider-$1-$2.source
+  [ -f "$source" ] && cat "$source"
+  return 0
 }
 
 # Lists what is absent from the cache right now (not only this run's steps).
@@ -373,12 +423,17 @@ rm -rf "$TMP"/build.* "$TMP"/install.* 2>/dev/null || true
 log "summary (total $(( $(date +%s) - total_start ))s):"
 for line in "${SUMMARY[@]}"; do log "  $line"; done
 log "source $TOOLCHAIN_DIR/env.sh"
+# Finished steps are kept, so a retry redoes only what failed.
 if [ ${#FAILED[@]} -gt 0 ]; then
-  log "FAILED: ${FAILED[*]}"
+  log "FAILED: ${FAILED[*]} (each step's output is above, between '==> STEP' and '<== STEP')"
+  log "retry with: TOOLCHAIN_DIR=$TOOLCHAIN_DIR bash scripts/toolchain.sh ${FAILED[*]}"
   exit 1
 fi
 if [ ${#MISSING[@]} -gt 0 ]; then
   log "UNAVAILABLE (not obtainable from the package registries here): ${MISSING[*]}"
-  [ "$STRICT" = 1 ] && exit 3
+  if [ "$STRICT" = 1 ]; then
+    log "retry with: TOOLCHAIN_DIR=$TOOLCHAIN_DIR bash scripts/toolchain.sh ${MISSING[*]}"
+    exit 3
+  fi
 fi
 exit 0
