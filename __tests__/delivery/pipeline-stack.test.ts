@@ -217,10 +217,10 @@ describe("PipelineStack", () => {
     expect(managedStatements(readsArn)[0].actions.sort()).toEqual(["ec2:DescribeAvailabilityZones", "kms:DescribeKey", "kms:ListAliases", "sts:GetCallerIdentity"]);
     const statements = inlineStatements(stack, planId);
     const actions = statements.flatMap((statement) => statement.actions as string[]);
-    expect([...new Set(actions)].sort()).toEqual(["kms:Decrypt", "kms:DescribeKey", "s3:GetObject", "s3:ListBucket"]);
+    expect([...new Set(actions)].sort()).toEqual(["dynamodb:GetItem", "kms:Decrypt", "kms:DescribeKey", "s3:GetObject", "s3:ListBucket"]);
     const decrypt = statements.find((statement) => statement.actions.includes("kms:Decrypt"))!;
     expect(decrypt.resources.every((resource: string) => /^\$\{data\.aws_kms_alias\.state-key-\d+\.target_key_arn\}$/.test(resource))).toBe(true);
-    expect(statements.find((statement) => statement.actions.includes("s3:GetObject"))!.resources.every((resource: string) => resource.endsWith(".tfstate"))).toBe(true);
+    expect(statements.find((statement) => statement.actions.includes("s3:GetObject"))!.resources.every((resource: string) => /\.tfstate(\.md5)?$/.test(resource))).toBe(true);
     expect(plan.permissions_boundary).toMatch(/apply-boundary/);
   });
 

@@ -110,7 +110,16 @@ export class TerraformRoles extends Construct {
     new IamRolePolicyAttachment(this, "plan-reads-attachment", { role: this.planRole.name, policyArn: this.planReads.arn });
 
     const s3 = (resource: string) => `arn:${account.partition}:s3:::${resource}`;
-    const stateObjects = [...new Set(props.states.map((state) => s3(`${state.bucket}/${state.keyPrefix}/*.tfstate`)))];
+    // With S3 native locking the backend keeps each state's digest beside it (`<key>.md5`); every
+    // read compares the state with it (hashicorp/terraform internal/backend/remote-state/s3/client.go).
+    const stateObjects = [
+      ...new Set(
+        props.states.flatMap((state) => [
+          s3(`${state.bucket}/${state.keyPrefix}/*.tfstate`),
+          ...(state.useLockfile ? [s3(`${state.bucket}/${state.keyPrefix}/*.tfstate.md5`)] : []),
+        ]),
+      ),
+    ];
     const stateBuckets = [...new Set(props.states.map((state) => s3(state.bucket)))];
     const lockObjects = props.states.filter((state) => state.useLockfile).map((state) => s3(`${state.bucket}/${state.keyPrefix}/*.tfstate.tflock`));
     const lockTables = [
@@ -124,8 +133,13 @@ export class TerraformRoles extends Construct {
     const planStatements: DataAwsIamPolicyDocumentStatement[] = [
       { sid: "FindTheStates", actions: ["s3:ListBucket"], resources: stateBuckets },
       { sid: "ReadTheStates", actions: ["s3:GetObject"], resources: stateObjects },
-      ...(refresh && lockTables.length > 0
-        ? [{ sid: "HoldTheStateLock", actions: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], resources: lockTables }]
+      ...(lockTables.length > 0
+        ? [
+            refresh
+              ? { sid: "HoldTheStateLock", actions: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], resources: lockTables }
+              : // Without the lock, the backend still compares each state it reads with the digest item the table keeps.
+                { sid: "CompareTheStateDigests", actions: ["dynamodb:GetItem"], resources: lockTables },
+          ]
         : []),
       ...(refresh && lockObjects.length > 0 ? [{ sid: "HoldTheStateLockFile", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: lockObjects }] : []),
       {
