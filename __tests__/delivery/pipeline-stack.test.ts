@@ -256,9 +256,10 @@ describe("PipelineStack", () => {
     const bounded = deny("NewAndChangedRolesCarryAnAllowedBoundary");
     expect(bounded.actions).toEqual(["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:PutRolePolicy"]);
     expect(bounded.condition[0]).toMatchObject({ test: "StringNotEquals", variable: "iam:PermissionsBoundary" });
-    for (const name of ["platform-delivery-apply-boundary", ...["dev", "stage", "prod"].flatMap((env) => [`platform-${env}-workload-boundary`, `platform-${env}-service-boundary`])]) {
+    for (const name of ["dev", "stage", "prod"].flatMap((env) => [`platform-${env}-workload-boundary`, `platform-${env}-service-boundary`])) {
       expect([name, bounded.condition[0].values]).toEqual([name, expect.arrayContaining([expect.stringMatching(new RegExp(`:iam::.*:policy/${name}$`))])]);
     }
+    expect(bounded.condition[0].values).not.toContainEqual(expect.stringMatching(/policy\/platform-delivery-apply-boundary$/));
     expect(deny("BoundariesStayAsCreated").resources).toEqual(bounded.condition[0].values);
     expect(deny("NoBoundaryIsLifted").actions).toEqual(["iam:DeleteRolePermissionsBoundary"]);
     expect(deny("OnlyTheProjectsRolesArePassedTrustedOrAssumed")).toMatchObject({

@@ -387,8 +387,14 @@ export class FrontendPipeline extends DeliveryPipeline {
         // The distribution id is an output of infra-<env>; the script finds it by its comment instead
         // of coupling this stack to that state. Listing takes no resource.
         { sid: "FindTheDistribution", actions: ["cloudfront:ListDistributions"], resources: ["*"] },
-        // Distribution ARNs carry only the generated id, unknown here; an invalidation only drops cache entries.
-        { sid: "InvalidateTheSite", actions: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], resources: [target.arn("cloudfront", "distribution/*", false)] },
+        // Distribution ARNs carry only the generated id, unknown here: the environment tag every
+        // resource of the environment carries (provider default tags) picks its distribution.
+        {
+          sid: "InvalidateTheSite",
+          actions: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
+          resources: [target.arn("cloudfront", "distribution/*", false)],
+          condition: [{ test: "StringEquals", variable: "aws:ResourceTag/environment", values: [environment.name] }],
+        },
       ];
       if (environment.kmsKey) {
         statements.push({

@@ -196,7 +196,7 @@ export interface ApplyBoundaryProps {
   readonly account: AccountContext;
   /** The state store whose protections no apply may weaken. */
   readonly stateStore: Omit<StateStoreGuard, "partition" | "accountId">;
-  /** Boundaries of the environments' roles (`workloadBoundaryNames`): the only ones a created role may carry, besides this one. */
+  /** Boundaries of the environments' roles (`environmentBoundaryNames`): the only ones a role the apply roles create may carry. */
   readonly environmentBoundaryArns: readonly string[];
 }
 
@@ -237,8 +237,6 @@ export class ApplyBoundary extends Construct {
     super(scope, id);
     const { naming, account } = props;
     const name = naming.name("apply-boundary");
-    // Written out rather than taken from the policy resource: the document names its own policy.
-    const ownArn = `arn:${account.partition}:iam::${account.accountId}:policy/${name}`;
     const document = new DataAwsIamPolicyDocument(this, "document", {
       statement: [
         {
@@ -252,7 +250,9 @@ export class ApplyBoundary extends Construct {
         ...roleEscalationDenies({
           partition: account.partition,
           accountId: account.accountId,
-          allowedBoundaryArns: [ownArn, ...props.environmentBoundaryArns],
+          // Not this boundary: a role created with it and AdministratorAccess would be a second apply
+          // role, trusted by whoever the creator names, past the approvals.
+          allowedBoundaryArns: props.environmentBoundaryArns,
           roleNamePattern: `${naming.project}-*`,
         }),
         {

@@ -120,6 +120,10 @@ export class SiteDistribution extends Construct {
       ],
     });
 
+    const logDeliveryConditions = [
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${account.partition}:logs:${CLOUDFRONT_REGION}:${account.accountId}:*`] },
+    ];
     this.logBucket = new SecureBucket(this, "log-bucket", {
       bucketName: logBucketName,
       encryption,
@@ -133,10 +137,16 @@ export class SiteDistribution extends Construct {
           principals: [{ type: "Service", identifiers: [account.servicePrincipal("delivery.logs")] }],
           actions: ["s3:PutObject"],
           resources: [`arn:${account.partition}:s3:::${logBucketName}/*`],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${account.partition}:logs:${CLOUDFRONT_REGION}:${account.accountId}:*`] },
-          ],
+          condition: logDeliveryConditions,
+        },
+        {
+          // The documented delivery policy lets the service check the bucket before it writes; without
+          // it, creating the delivery appends this statement itself, behind Terraform's back.
+          sid: "CloudWatchLogsChecksTheLogBucket",
+          principals: [{ type: "Service", identifiers: [account.servicePrincipal("delivery.logs")] }],
+          actions: ["s3:GetBucketAcl", "s3:ListBucket"],
+          resources: [`arn:${account.partition}:s3:::${logBucketName}`],
+          condition: logDeliveryConditions,
         },
       ],
     });

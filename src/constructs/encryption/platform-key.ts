@@ -16,7 +16,7 @@ export interface PlatformKeyProps {
 /**
  * The environment's customer-managed key. IAM in the account governs most use of it; the key
  * policy only adds the AWS services that encrypt on their own behalf: CloudWatch Logs for log
- * groups, CloudWatch alarms and EventBridge for publishing to encrypted topics and queues, and
+ * groups, CloudWatch alarms, EventBridge and AWS Backup for publishing to this account's encrypted topics, and
  * CloudFront for reading the encrypted site bucket and writing its access logs.
  */
 export class PlatformKey extends Construct {
@@ -34,9 +34,13 @@ export class PlatformKey extends Construct {
         Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": account.arn("logs", "log-group:*") } },
       },
       {
-        Sid: "AlarmsEventsAndBackupPublishToEncryptedTopicsAndQueues",
-        Principal: { Service: ["cloudwatch", "events", "scheduler", "backup"].map((service) => account.servicePrincipal(service)) },
+        // Only for this account's topics: SNS names the topic in the encryption context of every
+        // data key it asks for (EventBridge sends no aws:SourceAccount to KMS). Scheduler is not
+        // here: it encrypts schedules as the schedule's own role.
+        Sid: "AlarmsEventsAndBackupPublishToThisAccountsTopics",
+        Principal: { Service: ["cloudwatch", "events", "backup"].map((service) => account.servicePrincipal(service)) },
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:sns:topicArn": account.arn("sns", "*") } },
       },
       {
         // Origin Access Control reads the KMS-encrypted site bucket as CloudFront itself.

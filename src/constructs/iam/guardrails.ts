@@ -94,6 +94,30 @@ export function stateProtectionDenies(guard: StateStoreGuard): DataAwsIamPolicyD
   ];
 }
 
+/**
+ * Deny statements that keep Terraform state unread by roles that have no business with it (AWS
+ * service roles whose managed policies reach every bucket and key): no state object, no use of the
+ * state key.
+ */
+export function stateReadDenies(guard: StateStoreGuard): DataAwsIamPolicyDocumentStatement[] {
+  const aliases = [...new Set(guard.stateKeys.map(aliasName).filter((alias): alias is string => alias !== undefined))];
+  const keyArns = [...new Set(guard.stateKeys.filter((key) => aliasName(key) === undefined))];
+  const keyActions = ["kms:Decrypt", "kms:GenerateDataKey*", "kms:Encrypt", "kms:ReEncrypt*"];
+  return [
+    {
+      sid: "StateStaysUnread",
+      effect: "Deny",
+      actions: ["s3:GetObject*", "s3:PutObject*"],
+      resources: [...new Set(guard.buckets)].map((bucket) => `arn:${guard.partition}:s3:::${bucket}/*`),
+    },
+    ...(aliases.length > 0
+      ? [{ sid: "StateKeyStaysUnusedByAlias", effect: "Deny", actions: keyActions, resources: ["*"], condition: [{ test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: aliases }] }]
+      : []),
+    ...(keyArns.length > 0 ? [{ sid: "StateKeyStaysUnusedByArn", effect: "Deny", actions: keyActions, resources: keyArns }] : []),
+    ...(guard.lockTableArns.length > 0 ? [{ sid: "LockTableStaysUntouched", effect: "Deny", actions: ["dynamodb:*"], resources: [...new Set(guard.lockTableArns)] }] : []),
+  ];
+}
+
 export interface RoleGuard {
   readonly partition: string;
   readonly accountId: string;

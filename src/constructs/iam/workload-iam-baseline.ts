@@ -3,7 +3,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
-import { type StateStoreGuard, stateProtectionDenies } from "./guardrails";
+import { type StateStoreGuard, stateProtectionDenies, stateReadDenies } from "./guardrails";
 
 export interface WorkloadIamBaselineProps {
   readonly naming: Naming;
@@ -80,10 +80,15 @@ export class WorkloadIamBaseline extends Construct {
           resources: [named("rds-db", "dbuser:*/*"), named("elasticache", `serverlesscache:${prefix}-*`), named("elasticache", `user:*`)],
         },
         {
-          sid: "EncryptionThroughAwsServicesOnly",
+          // Only the environment's own keys (not another environment's, not the state key), and only
+          // as the AWS service that encrypts the data asks for it.
+          sid: "OwnKeysThroughAwsServicesOnly",
           actions: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
           resources: [named("kms", "key/*")],
-          condition: [{ test: "StringLike", variable: "kms:ViaService", values: [`*.${account.region}.amazonaws.com`] }],
+          condition: [
+            { test: "StringLike", variable: "kms:ViaService", values: [`*.${account.region}.amazonaws.com`] },
+            { test: "ForAnyValue:StringLike", variable: "kms:ResourceAliases", values: [`alias/${prefix}`, `alias/${prefix}-*`] },
+          ],
         },
         {
           sid: "VpcNetworkInterfacesInThisAccount",
@@ -127,7 +132,33 @@ export class WorkloadIamBaseline extends Construct {
           actions: ["iam:PassRole"],
           resources: [account.arn("iam", `role/${prefix}-*`, { regional: false })],
         },
-        ...(props.stateStore ? stateProtectionDenies({ partition: account.partition, accountId: account.accountId, ...props.stateStore }) : []),
+        // AWS Backup's managed policies reach every bucket, table and cluster of the account: the
+        // environment's service roles keep to the environment's own data, and never delete a database.
+        {
+          sid: "OnlyTheEnvironmentsObjects",
+          effect: "Deny",
+          actions: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject"],
+          notResources: [`arn:${account.partition}:s3:::${prefix}-*/*`],
+        },
+        {
+          sid: "OnlyTheEnvironmentsTables",
+          effect: "Deny",
+          actions: ["dynamodb:Scan", "dynamodb:Query", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ExportTableToPointInTime", "dynamodb:CreateBackup", "dynamodb:StartAwsBackupJob"],
+          notResources: [named("dynamodb", `table/${prefix}-*`), named("dynamodb", `table/${prefix}-*/*`)],
+        },
+        {
+          sid: "OnlyTheEnvironmentsDatabase",
+          effect: "Deny",
+          actions: ["rds:CreateDBClusterSnapshot", "rds:ModifyDBCluster", "rds:CopyDBClusterSnapshot"],
+          notResources: [named("rds", `cluster:${prefix}-*`), `arn:${account.partition}:rds:*:${account.accountId}:cluster-snapshot:*`],
+        },
+        { sid: "NeverDeleteADatabase", effect: "Deny", actions: ["rds:DeleteDBCluster", "rds:DeleteDBInstance"], resources: ["*"] },
+        ...(props.stateStore
+          ? [
+              ...stateProtectionDenies({ partition: account.partition, accountId: account.accountId, ...props.stateStore }),
+              ...stateReadDenies({ partition: account.partition, accountId: account.accountId, ...props.stateStore }),
+            ]
+          : []),
       ],
     });
     this.serviceBoundaryArn = new IamPolicy(this, "service-boundary", {
