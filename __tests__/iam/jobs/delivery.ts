@@ -53,7 +53,7 @@ const mediaBucket = (environment: Environment | Environment["neighbour"]) => `${
 const repository = (environment: Environment | Environment["neighbour"]) => arn.repository(environment.region, `${environment.prefix}-api`);
 const apiFunction = (environment: Environment | Environment["neighbour"]) => arn.function(environment.region, `${environment.prefix}-api`);
 /** The site's distribution, `site/distribution` of `infra-<env>` (the account model names distributions by stack and address). */
-const distribution = (environment: Environment | Environment["neighbour"]) => arn.distribution(`infra-${environment.name}/site_distribution_144BC85A`);
+const distribution = (environment: Environment | Environment["neighbour"]) => arn.distribution(`infra-${environment.name}`);
 const workloadBoundary = (environment: Environment) => arn.policy(`${environment.prefix}-workload-boundary`);
 const serviceBoundary = (environment: Environment) => arn.policy(`${environment.prefix}-service-boundary`);
 /** The backend pipeline rolls only APIs that run images: ECS, or image-packaged functions (zip functions ship with app-<env>). */

@@ -1,4 +1,3 @@
-import { makeUniqueId } from "cdktf/lib/private/unique";
 import { ACCOUNT, arn } from "../support/account-model";
 import type { Request } from "../support/simulate";
 import type { EnvironmentUnderTest, ServiceJob } from "./job";
@@ -34,7 +33,7 @@ const buckets = (prefix: string) => ({
 });
 
 /** The distribution's ARN as the model names it: by the infra stack and the logical id cdktf gives `site/distribution`. */
-const distribution = (environmentName: string) => arn.distribution(`infra-${environmentName}/${makeUniqueId(["site", "distribution"])}`);
+const distribution = (environmentName: string) => arn.distribution(`infra-${environmentName}`);
 
 /** The CloudWatch Logs delivery source of the CDN's access logs, which log delivery names as its aws:SourceArn. */
 const cdnDeliverySource = (prefix: string, account = ACCOUNT) => `arn:aws:logs:${CLOUDFRONT_REGION}:${account}:delivery-source:${prefix}-cdn-access-logs`;

@@ -47,7 +47,8 @@ export const arn = {
   codebuildProject: (region: string, name: string) => `arn:${PARTITION}:codebuild:${region}:${ACCOUNT}:project/${name}`,
   pipeline: (region: string, name: string) => `arn:${PARTITION}:codepipeline:${region}:${ACCOUNT}:${name}`,
   connection: (region: string, name: string) => `arn:${PARTITION}:codeconnections:${region}:${ACCOUNT}:connection/${exampleId(`connection ${name}`)}`,
-  distribution: (name: string) => `arn:${PARTITION}:cloudfront::${ACCOUNT}:distribution/E${exampleId(`distribution ${name}`).replace(/-/g, "").slice(0, 13).toUpperCase()}`,
+  /** The distribution of an infra stack, by the stack's name. */
+  distribution: (stack: string) => `arn:${PARTITION}:cloudfront::${ACCOUNT}:distribution/E${exampleId(`distribution ${stack}`).replace(/-/g, "").slice(0, 13).toUpperCase()}`,
   scheduleGroup: (region: string, name: string) => `arn:${PARTITION}:scheduler:${region}:${ACCOUNT}:schedule-group/${name}`,
   schedule: (region: string, group: string, name: string) => `arn:${PARTITION}:scheduler:${region}:${ACCOUNT}:schedule/${group}/${name}`,
   ecsCluster: (region: string, name: string) => `arn:${PARTITION}:ecs:${region}:${ACCOUNT}:cluster/${name}`,
@@ -240,7 +241,8 @@ export class AccountModel {
       case "aws_codestarconnections_connection":
         return pick({ arn: () => arn.connection(region(), named(body.name)), id: () => arn.connection(region(), named(body.name)) });
       case "aws_cloudfront_distribution":
-        return pick({ arn: () => arn.distribution(`${stack.name}/${resource.name}`), id: () => arn.distribution(`${stack.name}/${resource.name}`).split("/").pop() });
+        // One distribution per infra stack: the stack names it.
+        return pick({ arn: () => arn.distribution(stack.name), id: () => arn.distribution(stack.name).split("/").pop() });
       case "aws_scheduler_schedule_group":
         return pick({ arn: () => arn.scheduleGroup(region(), named(body.name)), name: () => named(body.name), id: () => named(body.name) });
       case "aws_iam_openid_connect_provider":
