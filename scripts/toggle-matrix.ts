@@ -16,6 +16,7 @@ export const TOGGLES = {
   interfaceEndpoints: [false, true],
   kmsKey: [true, false],
   compute: ["lambda-zip", "lambda-image", "ecs"],
+  dynamodbTable: [false, true],
 } as const;
 
 export type ToggleName = keyof typeof TOGGLES;
@@ -90,7 +91,7 @@ export function environmentFor(combination: Combination, base: Json, name: strin
   environment.cache = { ...environment.cache, engine: combination.cacheEngine };
   // RDS Proxy cannot front a database that pauses at 0 ACU; config validation refuses that pair.
   environment.database = { ...environment.database, rdsProxy: combination.rdsProxy, minCapacity: combination.rdsProxy ? 0.5 : 0 };
-  environment.features = { ...environment.features, waf: combination.waf, kmsKey: combination.kmsKey };
+  environment.features = { ...environment.features, waf: combination.waf, kmsKey: combination.kmsKey, dynamodbTable: combination.dynamodbTable };
   const [kind, packaging] = combination.compute === "ecs" ? ["ecs", "image"] : combination.compute.split("-");
   environment.compute = { ...environment.compute, kind, packaging };
   if (combination.domain) environment.domain = { name: `${name}.example.com`, hostedZoneId: "Z0123456789ABCDEFGHIJ" };
