@@ -351,7 +351,7 @@ export const environmentSchema = z
   });
 
 /** The largest API request body a Lambda function can take inside its 6 MB synchronous payload, base64 included. */
-export const LAMBDA_MAX_REQUEST_BODY_KB = 4096;
+const LAMBDA_MAX_REQUEST_BODY_KB = 4096;
 
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
 

@@ -62,7 +62,7 @@ export const arn = {
   apiExecution: (region: string, name: string) => `arn:${PARTITION}:execute-api:${region}:${ACCOUNT}:${arn.apiId(region, name)}`,
 };
 
-export class UnresolvedReference extends Error {}
+class UnresolvedReference extends Error {}
 
 interface Located {
   readonly stack: SynthesizedStack;

@@ -3,7 +3,8 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument } from "../../constraints/constraint";
 import { ACCOUNT, type AccountModel, type RoleModel } from "./account-model";
 
-export type Outcome = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+/** IAM's three answers, and the simulator refusing the request (never counted as either). */
+export type Outcome = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied" | "SimulationError";
 
 /** One API call as IAM sees it: the action, the resource ARN, and the request context beyond the defaults. */
 export interface Request {
@@ -128,8 +129,7 @@ async function onWildcardOnlyAction(simulation: Record<string, any>): Promise<Re
 
 async function simulate(simulation: Record<string, any>): Promise<Decision> {
   const response: any = await runSimulation((await onWildcardOnlyAction(simulation)) as never, {});
-  const outcome: Outcome = response.resultType === "error" ? "ImplicitlyDenied" : response.overallResult;
-  return { outcome: response.resultType === "error" ? ("error" as Outcome) : outcome, because: explain(response) };
+  return { outcome: response.resultType === "error" ? "SimulationError" : response.overallResult, because: explain(response) };
 }
 
 /** What IAM decides for `role` making `request`: identity policies, the boundary and the resource's policy together. */

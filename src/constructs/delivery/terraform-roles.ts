@@ -201,7 +201,7 @@ export interface ApplyBoundaryProps {
 }
 
 /** IAM actions on users and long-lived credentials; the platform never needs them, an attacker always does. */
-export const IAM_USER_ACTIONS = [
+const IAM_USER_ACTIONS = [
   "iam:CreateUser",
   "iam:UpdateUser",
   "iam:DeleteUser",

@@ -51,7 +51,7 @@ function countedRules(group: string, blockAnonymousIps: boolean): string[] | und
 }
 
 /** The label the common rule set's SizeRestrictions_BODY puts on bodies over 8 KB. */
-export const BODY_OVER_8KB_LABEL = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body";
+const BODY_OVER_8KB_LABEL = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body";
 
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
 

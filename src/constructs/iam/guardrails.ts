@@ -13,7 +13,7 @@ export interface StateStoreGuard {
 }
 
 /** Changes to a state bucket that would expose it, stop versioning, stop its logs or copy it elsewhere. */
-export const STATE_BUCKET_PROTECTION_ACTIONS = [
+const STATE_BUCKET_PROTECTION_ACTIONS = [
   "s3:PutBucketPolicy",
   "s3:DeleteBucketPolicy",
   "s3:PutBucketAcl",
@@ -30,7 +30,7 @@ export const STATE_BUCKET_PROTECTION_ACTIONS = [
 ];
 
 /** What would make the state key unusable or hand it to someone else. */
-export const STATE_KEY_PROTECTION_ACTIONS = [
+const STATE_KEY_PROTECTION_ACTIONS = [
   "kms:ScheduleKeyDeletion",
   "kms:DisableKey",
   "kms:DisableKeyRotation",
@@ -40,7 +40,7 @@ export const STATE_KEY_PROTECTION_ACTIONS = [
 ];
 
 /** What would remove the lock table, its deletion protection or its point-in-time recovery, or open it to others. */
-export const LOCK_TABLE_PROTECTION_ACTIONS = [
+const LOCK_TABLE_PROTECTION_ACTIONS = [
   "dynamodb:DeleteTable",
   "dynamodb:UpdateTable",
   "dynamodb:UpdateContinuousBackups",
@@ -50,6 +50,14 @@ export const LOCK_TABLE_PROTECTION_ACTIONS = [
 
 const aliasName = (key: string) => (key.startsWith("alias/") ? key : /^arn:[^:]+:kms:[^:]*:\d{12}:(alias\/.+)$/.exec(key)?.[1]);
 
+/** The state keys split the way policies can name them: by alias (`kms:ResourceAliases`) or by key ARN. */
+function stateKeyTargets(guard: StateStoreGuard): { aliases: string[]; keyArns: string[] } {
+  return {
+    aliases: [...new Set(guard.stateKeys.map(aliasName).filter((alias): alias is string => alias !== undefined))],
+    keyArns: [...new Set(guard.stateKeys.filter((key) => aliasName(key) === undefined))],
+  };
+}
+
 /**
  * Deny statements that keep Terraform state recoverable whatever else a policy grants: the state
  * buckets keep their protections and every old version, current state objects cannot be deleted,
@@ -58,8 +66,7 @@ const aliasName = (key: string) => (key.startsWith("alias/") ? key : /^arn:[^:]+
  */
 export function stateProtectionDenies(guard: StateStoreGuard): DataAwsIamPolicyDocumentStatement[] {
   const bucketArns = [...new Set(guard.buckets)].map((bucket) => `arn:${guard.partition}:s3:::${bucket}`);
-  const aliases = [...new Set(guard.stateKeys.map(aliasName).filter((alias): alias is string => alias !== undefined))];
-  const keyArns = [...new Set(guard.stateKeys.filter((key) => aliasName(key) === undefined))];
+  const { aliases, keyArns } = stateKeyTargets(guard);
   const byKey = (sid: string, actions: string[], extra: DataAwsIamPolicyDocumentStatementCondition[] = []): DataAwsIamPolicyDocumentStatement[] => [
     ...(aliases.length > 0
       ? [{ sid: `${sid}ByAlias`, effect: "Deny", actions, resources: ["*"], condition: [{ test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: aliases }, ...extra] }]
@@ -100,8 +107,7 @@ export function stateProtectionDenies(guard: StateStoreGuard): DataAwsIamPolicyD
  * state key.
  */
 export function stateReadDenies(guard: StateStoreGuard): DataAwsIamPolicyDocumentStatement[] {
-  const aliases = [...new Set(guard.stateKeys.map(aliasName).filter((alias): alias is string => alias !== undefined))];
-  const keyArns = [...new Set(guard.stateKeys.filter((key) => aliasName(key) === undefined))];
+  const { aliases, keyArns } = stateKeyTargets(guard);
   const keyActions = ["kms:Decrypt", "kms:GenerateDataKey*", "kms:Encrypt", "kms:ReEncrypt*"];
   return [
     {
