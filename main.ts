@@ -13,13 +13,20 @@ const { project, state, environments } = loadPlatformConfigOrExit(root);
 const delivery = loadDeliveryConfigOrExit(root, environments.map((environment) => environment.name));
 const app = new App();
 
-new BootstrapStack(app, { project, state });
-for (const environment of environments) {
-  const core = new CoreStack(app, { project, environment });
-  const infra = new InfraStack(app, { project, environment, core });
-  new AppStack(app, { project, environment, core, infra });
+try {
+  new BootstrapStack(app, { project, state });
+  for (const environment of environments) {
+    const core = new CoreStack(app, { project, environment });
+    const infra = new InfraStack(app, { project, environment, core });
+    new AppStack(app, { project, environment, core, infra });
+  }
+  if (delivery) new PipelineStack(app, { project, state, delivery, environments });
+} catch (error) {
+  // Constructs refuse what AWS would (a package too large, pip unable to build the layer) with a
+  // message naming the fix; nothing is written before app.synth(), so cdktf.out stays as it was.
+  if (!(error instanceof Error) || process.env.PLATFORM_DEBUG) throw error;
+  console.error(`Synthesis stopped: ${error.message}`);
+  process.exit(1);
 }
-
-if (delivery) new PipelineStack(app, { project, state, delivery, environments });
 
 app.synth();

@@ -16,6 +16,7 @@ export const TOGGLES = {
   interfaceEndpoints: [false, true],
   kmsKey: [true, false],
   compute: ["lambda-zip", "lambda-image", "ecs"],
+  runtime: ["python", "node"],
   dynamodbTable: [false, true],
 } as const;
 
@@ -93,7 +94,7 @@ export function environmentFor(combination: Combination, base: Json, name: strin
   environment.database = { ...environment.database, rdsProxy: combination.rdsProxy, minCapacity: combination.rdsProxy ? 0.5 : 0 };
   environment.features = { ...environment.features, waf: combination.waf, kmsKey: combination.kmsKey, dynamodbTable: combination.dynamodbTable };
   const [kind, packaging] = combination.compute === "ecs" ? ["ecs", "image"] : combination.compute.split("-");
-  environment.compute = { ...environment.compute, kind, packaging };
+  environment.compute = { ...environment.compute, kind, packaging, runtime: combination.runtime };
   if (combination.domain) environment.domain = { name: `${name}.example.com`, hostedZoneId: "Z0123456789ABCDEFGHIJ" };
   else delete environment.domain;
   return environment;

@@ -8,9 +8,16 @@
 #   scripts/toolchain.sh [STEP ...]        # default: all steps, in order
 #   source "${TOOLCHAIN_DIR:-$HOME/.cache/serverless-platform-toolchain}/env.sh"
 #
-# Steps: tofu aws-provider random-provider tflint tflint-ruleset-aws python config
+# Steps: tofu aws-provider random-provider tflint tflint-ruleset-aws python
+#        app-python servers config
 #   (config = writes tofurc + env.sh; it always runs last, even when only some
 #   steps were named.)
+#   app-python: the app's own venv (app/requirements.txt + requirements-dev.txt)
+#     for its tests; rebuilt whenever either file or the interpreter changes.
+#   servers: a PostgreSQL (>= 15) and a TLS-capable redis-server for the app's
+#     tests, never started here. Installed ones are used as they are; otherwise
+#     Debian's packages are fetched with `apt-get download` and unpacked into the
+#     cache (no root needed, no service started).
 #
 # Idempotent: every step installs into a versioned directory, builds into a
 # temporary path and renames it into place only when complete, so a finished
@@ -24,6 +31,12 @@
 #   TOOLCHAIN_STRICT=1  exit non-zero when a provider/plugin cannot be obtained
 #                     (default: warn, record it in env.sh as TOOLCHAIN_MISSING)
 #   TOOLCHAIN_PYTHON  interpreter for the venv (default: python3)
+#   TOOLCHAIN_APP_PYTHON  interpreter for the app venv (default: TOOLCHAIN_PYTHON)
+#   TOOLCHAIN_APP_REQUIREMENTS / TOOLCHAIN_APP_DEV_REQUIREMENTS
+#                     requirement files of the app venv (default: app/requirements.txt
+#                     and app/requirements-dev.txt of this repository)
+#   TOOLCHAIN_SERVERS_FROM_DEBIAN=1  take PostgreSQL and redis from Debian's
+#                     packages even when they are installed on the machine
 #   AWS_PROVIDER_MODULE_VERSION / RANDOM_PROVIDER_MODULE_VERSION
 #                     Go module (pseudo-)version of the provider source at the
 #                     pinned release. Go module paths of both providers have no
@@ -77,11 +90,19 @@ if [ -z "${RANDOM_PROVIDER_MODULE_VERSION:-}" ] && [ "$RANDOM_PROVIDER_VERSION" 
 fi
 RANDOM_PROVIDER_MODULE_VERSION=${RANDOM_PROVIDER_MODULE_VERSION:-}
 
+# Oldest PostgreSQL major the app's tests accept.
+POSTGRES_MIN_MAJOR=15
+
 # ---------------------------------------------------------------- setup
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 TOOLCHAIN_DIR=${TOOLCHAIN_DIR:-$HOME/.cache/serverless-platform-toolchain}
 JOBS=${TOOLCHAIN_JOBS:-$(nproc 2>/dev/null || echo 2)}
 STRICT=${TOOLCHAIN_STRICT:-0}
 PYTHON=${TOOLCHAIN_PYTHON:-python3}
+APP_PYTHON=${TOOLCHAIN_APP_PYTHON:-$PYTHON}
+APP_REQUIREMENTS=${TOOLCHAIN_APP_REQUIREMENTS:-$REPO_DIR/app/requirements.txt}
+APP_DEV_REQUIREMENTS=${TOOLCHAIN_APP_DEV_REQUIREMENTS:-$REPO_DIR/app/requirements-dev.txt}
+SERVERS_FROM_DEBIAN=${TOOLCHAIN_SERVERS_FROM_DEBIAN:-0}
 GO=${GO:-go}
 if ! command -v "$GO" >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
   GO=/usr/local/go/bin/go
@@ -94,6 +115,13 @@ OPT=$TOOLCHAIN_DIR/opt
 MIRROR=$TOOLCHAIN_DIR/providers
 LOGS=$TOOLCHAIN_DIR/logs
 TMP=$TOOLCHAIN_DIR/tmp
+APP_VENV=$TOOLCHAIN_DIR/app-venv
+# Debian packages: the .deb files, the tree they are unpacked into and, in
+# $DEBIAN_DIR/<component>-bin, wrappers that run its binaries with its libraries.
+DEBIAN_DIR=$OPT/debian
+DEBIAN_ROOT=$DEBIAN_DIR/root
+# What the servers step found: shell assignments read by write_config.
+SERVERS_ENV=$OPT/servers.env
 
 # Dedicated, reusable Go caches (keep them between runs: a warm build cache
 # turns the provider builds from tens of minutes into seconds).
@@ -341,9 +369,270 @@ link_python_tools() {
   return 0
 }
 
+# ---------------------------------------------------------------- app tests
+# The stamp hashes each file on its own (a pin moved from one file to the
+# other changes how it is installed) and the interpreter's exact version.
+# scripts/test-python.sh computes the same to detect a stale venv.
+app_python_stamp() {
+  { sha256sum < "$APP_REQUIREMENTS"; sha256sum < "$APP_DEV_REQUIREMENTS"
+    "$1" -c 'import sys; print(sys.version)'; } | sha256sum | cut -d' ' -f1
+}
+
+install_app_python() {
+  local f stamp pip
+  for f in "$APP_REQUIREMENTS" "$APP_DEV_REQUIREMENTS"; do
+    if [ ! -f "$f" ]; then log "   missing $f"; return 1; fi
+  done
+  stamp=$(app_python_stamp "$APP_PYTHON")
+  if [ "$(cat "$APP_VENV/.toolchain-stamp" 2>/dev/null)" = "$stamp" ]; then
+    log "   cached: $APP_VENV ($("$APP_VENV/bin/python" --version 2>&1))"
+    return 0
+  fi
+  # Built in place like the tools venv; the stamp, written last, marks it complete.
+  rm -rf "$APP_VENV"
+  "$APP_PYTHON" -m venv "$APP_VENV"
+  pip=("$APP_VENV/bin/python" -m pip --disable-pip-version-check)
+  measured app-pip-upgrade "${pip[@]}" install --quiet --upgrade pip
+  # The runtime pins go in as the Lambda layer gets them: --no-deps, the file
+  # lists every transitive dependency. The dev tools are resolved around them
+  # and may not move them (-c): a conflict fails here instead of testing
+  # other versions than the ones deployed.
+  measured app-pip-install "${pip[@]}" install --quiet --no-deps -r "$APP_REQUIREMENTS"
+  measured app-pip-install-dev "${pip[@]}" install --quiet \
+    -r "$APP_DEV_REQUIREMENTS" -c "$APP_REQUIREMENTS"
+  "${pip[@]}" check >&2
+  "$APP_VENV/bin/python" -m pytest --version >&2
+  printf '%s' "$stamp" > "$APP_VENV/.toolchain-stamp"
+}
+
+# shq STRING: STRING quoted for sh.
+shq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+is_installed() {
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+# debian_closure PKG...: PKG... plus the library packages (lib*) they need,
+# directly or through other such libraries, that are not installed. Other
+# dependencies (postgresql-common, adduser, debconf...) only manage services.
+debian_closure() {
+  local -A seen=()
+  local frontier=("$@") next dep p
+  for p in "$@"; do seen[$p]=1; printf '%s\n' "$p"; done
+  while [ ${#frontier[@]} -gt 0 ]; do
+    next=()
+    while read -r dep; do
+      [ -z "${seen[$dep]:-}" ] || continue
+      seen[$dep]=1
+      case $dep in lib*) ;; *) continue ;; esac
+      is_installed "$dep" && continue
+      printf '%s\n' "$dep"
+      next+=("$dep")
+    done < <(apt-cache depends --no-recommends --no-suggests --no-conflicts --no-breaks \
+               --no-replaces --no-enhances "${frontier[@]}" 2>/dev/null |
+             sed -n 's/^ *|\{0,1\}\(Pre\)\{0,1\}Depends: \([^< ][^ ]*\)$/\2/p')
+    frontier=("${next[@]}")
+  done
+}
+
+# fetch_debian_packages NAME PKG...: downloads PKG... and the libraries they
+# need into DEBIAN_DIR and unpacks them into DEBIAN_ROOT (no root needed).
+fetch_debian_packages() {
+  local name=$1 updated=0 dl deb pkgs=() apt_opts=(-q)
+  shift
+  # As root, apt hands downloads to its _apt user, which cannot write here.
+  [ "$(id -u)" != 0 ] || apt_opts+=(-o APT::Sandbox::User=root)
+  while :; do
+    mapfile -t pkgs < <(debian_closure "$@")
+    dl=$(mktemp -d "$TMP/debs.XXXXXX")
+    log "   apt-get download ${pkgs[*]}"
+    if (cd "$dl" && measured "$name.download" apt-get download "${apt_opts[@]}" "${pkgs[@]}" >&2); then
+      break
+    fi
+    rm -rf "$dl"
+    if [ "$updated" = 0 ] && [ "$(id -u)" = 0 ]; then
+      # Typically the package lists are empty (a fresh machine): fetch them once.
+      log "   refreshing the package lists (apt-get update), then retrying"
+      measured apt-update apt-get update -q >&2 || true
+      updated=1
+      continue
+    fi
+    log "   apt-get download failed (as non-root, an empty package list needs 'apt-get update' by root)"
+    return 3
+  done
+  mkdir -p "$DEBIAN_ROOT"
+  for deb in "$dl"/*.deb; do
+    dpkg -x "$deb" "$DEBIAN_ROOT"
+    mv -f "$deb" "$DEBIAN_DIR/"
+  done
+  rm -rf "$dl"
+}
+
+# wrap_debian_binaries BINDIR DIR GLOB: for each executable DEBIAN_ROOT/DIR/GLOB
+# a wrapper in BINDIR that runs it with the libraries unpacked into
+# DEBIAN_ROOT. Fails when a library is still missing.
+wrap_debian_binaries() {
+  local bindir=$1 dir=$2 glob=$3 libpath exe wrapper lib missing=()
+  libpath=$(find "$DEBIAN_ROOT" -name 'lib*.so.[0-9]*' \( -type f -o -type l \) -printf '%h\n' |
+            sort -u | paste -sd: -)
+  rm -rf "$bindir.partial"
+  mkdir -p "$bindir.partial"
+  # shellcheck disable=SC2086  # GLOB is meant to expand
+  for exe in "$DEBIAN_ROOT/$dir"/$glob; do
+    [ -f "$exe" ] && [ -x "$exe" ] || continue
+    wrapper=$bindir.partial/$(basename "$exe")
+    {
+      echo '#!/bin/sh'
+      echo '# Generated by scripts/toolchain.sh: the binary comes from Debian packages'
+      echo '# unpacked into the cache, its libraries too.'
+      if [ -n "$libpath" ]; then
+        echo "LD_LIBRARY_PATH=$(shq "$libpath")\"\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}\""
+        echo 'export LD_LIBRARY_PATH'
+      fi
+      echo "exec $(shq "$exe") \"\$@\""
+    } > "$wrapper"
+    chmod 755 "$wrapper"
+    while read -r lib; do
+      missing+=("   $(basename "$exe"): $lib")
+    done < <(LD_LIBRARY_PATH=$libpath ldd "$exe" 2>/dev/null | grep 'not found' || true)
+  done
+  if [ -z "$(ls -A "$bindir.partial")" ]; then
+    log "   no executable matches $DEBIAN_ROOT/$dir/$glob"
+    return 1
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "   libraries still missing after unpacking (install their packages, or add them to debian_closure):"
+    printf '%s\n' "${missing[@]}" >&2
+    return 1
+  fi
+  rm -rf "$bindir"
+  mv "$bindir.partial" "$bindir"
+}
+
+# debian_component NAME DIR GLOB PKG...: PKG... unpacked and their DIR/GLOB
+# executables wrapped in DEBIAN_DIR/NAME-bin, once per PKG list.
+debian_component() {
+  local name=$1 dir=$2 glob=$3 stamp=$DEBIAN_DIR/$1.stamp bindir=$DEBIAN_DIR/$1-bin
+  shift 3
+  if [ -d "$bindir" ] && [ -d "$DEBIAN_ROOT/$dir" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$*" ]; then
+    log "   cached: $* (unpacked into $DEBIAN_ROOT)"
+    return 0
+  fi
+  mkdir -p "$DEBIAN_DIR"
+  rm -f "$stamp"
+  fetch_debian_packages "$name" "$@" || return $?
+  wrap_debian_binaries "$bindir" "$dir" "$glob" || return 1
+  printf '%s' "$*" > "$stamp"
+}
+
+# installed_postgres_bin: bin dir of the newest installed PostgreSQL that is
+# new enough and has the server programs.
+installed_postgres_bin() {
+  local dir major
+  for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k5,5nr) \
+             "$(dirname "$(command -v pg_ctl 2>/dev/null || echo /nonexistent/pg_ctl)")"; do
+    [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/postgres" ] || continue
+    major=$("$dir/postgres" --version 2>/dev/null | awk '{print $3}' | cut -d. -f1)
+    if [ -n "$major" ] && [ "$major" -ge "$POSTGRES_MIN_MAJOR" ]; then
+      printf '%s\n' "$dir"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# postgres_bin_dir: prints the bin dir of a usable PostgreSQL, fetching one if needed.
+postgres_bin_dir() {
+  local dir major bindir=$DEBIAN_DIR/postgres-bin
+  if [ "$SERVERS_FROM_DEBIAN" != 1 ] && dir=$(installed_postgres_bin); then
+    log "   PostgreSQL: installed, $dir"
+    printf '%s\n' "$dir"
+    return 0
+  fi
+  # The `postgresql` package depends on the release's current major version.
+  major=$(apt-cache depends postgresql 2>/dev/null |
+          sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | sed -n 1p)
+  if [ -z "$major" ] && [ "$(id -u)" = 0 ]; then
+    log "   no package 'postgresql' known: refreshing the package lists (apt-get update)"
+    measured apt-update apt-get update -q >&2 || true
+    major=$(apt-cache depends postgresql 2>/dev/null |
+            sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | sed -n 1p)
+  fi
+  if [ -z "$major" ] || [ "$major" -lt "$POSTGRES_MIN_MAJOR" ]; then
+    log "   Debian's packages offer no PostgreSQL >= $POSTGRES_MIN_MAJOR ('postgresql' depends on version ${major:-none})"
+    return 3
+  fi
+  log "   PostgreSQL: from Debian's packages, version $major"
+  debian_component postgres "usr/lib/postgresql/$major/bin" '*' \
+    "postgresql-$major" "postgresql-client-$major" || return $?
+  # The programs find share/ relative to their own location, as installed.
+  if [ ! -f "$DEBIAN_ROOT/usr/share/postgresql/$major/postgres.bki" ]; then
+    log "   $DEBIAN_ROOT/usr/share/postgresql/$major/postgres.bki is missing"
+    return 1
+  fi
+  # PostgreSQL refuses to run as root: whoever starts it for the tests must
+  # be able to reach the unpacked tree.
+  if [ "$(id -u)" = 0 ] && ! runuser -u nobody -- "$bindir/postgres" --version >/dev/null 2>&1; then
+    log "   user 'nobody' cannot run $bindir/postgres (a parent of $DEBIAN_ROOT is closed to other users)."
+    log "   PostgreSQL must run as a non-root user: use a cache outside /root, e.g."
+    log "   TOOLCHAIN_DIR=/opt/serverless-platform-toolchain bash scripts/toolchain.sh servers"
+    return 1
+  fi
+  printf '%s\n' "$bindir"
+}
+
+# links_openssl EXE: Debian's redis is built with TLS linked in (BUILD_TLS=yes).
+links_openssl() {
+  ldd "$(readlink -f "$1")" 2>/dev/null | grep -q 'libssl\.so'
+}
+
+# redis_server_path: prints a TLS-capable redis-server, fetching one if needed.
+redis_server_path() {
+  local server
+  if [ "$SERVERS_FROM_DEBIAN" != 1 ] && server=$(command -v redis-server); then
+    if links_openssl "$server"; then
+      log "   redis: installed, $server"
+      printf '%s\n' "$server"
+      return 0
+    fi
+    log "   redis: installed $server has no TLS support; taking Debian's"
+  fi
+  log "   redis: from Debian's packages"
+  # redis-server holds only the service files; redis-tools has the binary.
+  debian_component redis usr/bin 'redis-*' redis-server redis-tools || return $?
+  server=$DEBIAN_DIR/redis-bin/redis-server
+  if ! links_openssl "$DEBIAN_ROOT/usr/bin/redis-server"; then
+    log "   Debian's redis-server is built without TLS"
+    return 1
+  fi
+  printf '%s\n' "$server"
+}
+
+install_servers() {
+  local pgbin redis rc=0 r
+  # Both are tried; a failure (1) outranks an unavailable package (3).
+  pgbin=$(postgres_bin_dir) || { rc=$?; pgbin=; }
+  redis=$(redis_server_path) || { r=$?; [ "$rc" = 1 ] || rc=$r; redis=; }
+  if [ -n "$pgbin" ]; then "$pgbin/postgres" --version >&2; fi
+  if [ -n "$redis" ]; then "$redis" --version >&2; fi
+  printf 'PLATFORM_POSTGRES_BIN_DIR=%s\nPLATFORM_REDIS_SERVER=%s\n' \
+    "$(shq "$pgbin")" "$(shq "$redis")" > "$SERVERS_ENV.partial"
+  mv -f "$SERVERS_ENV.partial" "$SERVERS_ENV"
+  return "$rc"
+}
+
+# load_servers_env: the servers step's findings (empty when it never ran).
+load_servers_env() {
+  PLATFORM_POSTGRES_BIN_DIR=
+  PLATFORM_REDIS_SERVER=
+  # shellcheck disable=SC1090  # written by install_servers
+  if [ -f "$SERVERS_ENV" ]; then . "$SERVERS_ENV"; fi
+}
+
 write_config() {
   local rc=$TOOLCHAIN_DIR/tofurc
   link_python_tools
+  load_servers_env
   cat > "$rc.partial" <<EOF
 # Generated by scripts/toolchain.sh: providers come only from the local mirror.
 provider_installation {
@@ -371,6 +660,10 @@ export CHECKPOINT_DISABLE=1
 # What the mirror's providers were built from ("VERSION MODULE@MODULE_VERSION", or a prebuilt path).
 export TOOLCHAIN_AWS_PROVIDER="$(provenance aws "$AWS_PROVIDER_VERSION")"
 export TOOLCHAIN_RANDOM_PROVIDER="$(provenance random "$RANDOM_PROVIDER_VERSION")"
+# The app's test venv and servers (PostgreSQL programs: initdb, pg_ctl, postgres).
+export PLATFORM_APP_PYTHON="$([ -f "$APP_VENV/.toolchain-stamp" ] && echo "$APP_VENV/bin/python")"
+export PLATFORM_POSTGRES_BIN_DIR="$PLATFORM_POSTGRES_BIN_DIR"
+export PLATFORM_REDIS_SERVER="$PLATFORM_REDIS_SERVER"
 # Steps whose tool could not be obtained on the machine that ran the script.
 export TOOLCHAIN_MISSING="$(present_missing)"
 EOF
@@ -395,11 +688,15 @@ present_missing() {
   [ -x "$BIN/tflint" ] || m+=(tflint)
   [ -x "$TOOLCHAIN_DIR/tflint-plugins/tflint-ruleset-aws" ] || m+=(tflint-ruleset-aws)
   [ -f "$TOOLCHAIN_DIR/venv/.toolchain-stamp" ] || m+=(python)
+  [ -f "$APP_VENV/.toolchain-stamp" ] || m+=(app-python)
+  load_servers_env
+  [ -n "$PLATFORM_POSTGRES_BIN_DIR" ] && [ -x "$PLATFORM_POSTGRES_BIN_DIR/postgres" ] &&
+    [ -n "$PLATFORM_REDIS_SERVER" ] && [ -x "$PLATFORM_REDIS_SERVER" ] || m+=(servers)
   printf '%s' "${m[*]}"
 }
 
 # ---------------------------------------------------------------- main
-ALL_STEPS=(tofu aws-provider random-provider tflint tflint-ruleset-aws python)
+ALL_STEPS=(tofu aws-provider random-provider tflint tflint-ruleset-aws python app-python servers)
 STEPS=("$@")
 [ ${#STEPS[@]} -gt 0 ] || STEPS=("${ALL_STEPS[@]}")
 
@@ -413,12 +710,14 @@ for s in "${STEPS[@]}"; do
     tflint) step tflint install_tflint ;;
     tflint-ruleset-aws) step tflint-ruleset-aws install_tflint_ruleset_aws ;;
     python) step python install_python ;;
+    app-python) step app-python install_app_python ;;
+    servers) step servers install_servers ;;
     config) ;;
     *) log "unknown step: $s (known: ${ALL_STEPS[*]} config)"; exit 2 ;;
   esac
 done
 step config write_config
-rm -rf "$TMP"/build.* "$TMP"/install.* 2>/dev/null || true
+rm -rf "$TMP"/build.* "$TMP"/install.* "$TMP"/debs.* 2>/dev/null || true
 
 log "summary (total $(( $(date +%s) - total_start ))s):"
 for line in "${SUMMARY[@]}"; do log "  $line"; done

@@ -58,7 +58,7 @@ writeFileSync(join(bundleDir, "api", "index.js"), "exports.handler = async () =>
 
 function zipCode(scope: Construct, layerArns?: string[]): PlatformFunctionProps["code"] {
   const asset = new TerraformAsset(scope, "bundle", { path: join(bundleDir, "api"), type: AssetType.ARCHIVE });
-  return { kind: "zip", asset, handler: "index.handler", layerArns };
+  return { kind: "zip", runtime: "nodejs22.x", asset, handler: "index.handler", layerArns };
 }
 
 function platformFunction(scope: Construct, overrides: Partial<PlatformFunctionProps> = {}, id = "fn"): PlatformFunction {
@@ -182,7 +182,7 @@ describe("LambdaLayer", () => {
   it("is a Node.js 22 arm64 layer version named for the environment", () => {
     const json = Testing.synthScope((scope) => {
       const asset = new TerraformAsset(scope, "layer-bundle", { path: join(bundleDir, "api"), type: AssetType.ARCHIVE });
-      new LambdaLayer(scope, "deps", { naming, name: "deps", asset });
+      new LambdaLayer(scope, "deps", { naming, name: "deps", asset, runtime: "nodejs22.x" });
     });
     expect(json).toHaveResourceWithProperties(LambdaLayerVersion, {
       layer_name: "platform-dev-deps",

@@ -11,7 +11,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { TerraformVariable, Testing } from "cdktf";
 import { AccountContext } from "../../src/constructs/account/account-context";
-import { ContainerService, type ContainerServiceProps } from "../../src/constructs/containers/container-service";
+import { ContainerService, type ContainerServiceProps, PYTHON_API_SERVER } from "../../src/constructs/containers/container-service";
 import { ELB_LOG_ACCOUNTS } from "../../src/constructs/containers/load-balancer";
 import { secretArnOf } from "../../src/constructs/containers/task-roles";
 import { Naming } from "../../src/naming/naming";
@@ -33,6 +33,7 @@ function synth(overrides: Overrides = {}): string {
       protectData: false,
       network: { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], appSecurityGroupId: "sg-app", loadBalancerSecurityGroupId: "sg-lb" },
       imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-dev-api:v1",
+      server: PYTHON_API_SERVER,
       settings: { cpu: 512, memoryMb: 1024, containerPort: 8080, minCount: 1, maxCount: 4, targetCpuPercent: 60, ...settings },
       environment: { PLATFORM_PARAMETERS_PATH: "/platform/dev" },
       secrets: { APP_SECRET, DB_PASSWORD: `${DB_SECRET}:password::` },
@@ -125,8 +126,11 @@ describe("ContainerService", () => {
 
   it("starts the image's HTTP server instead of Lambda's runtime client, on the container port", () => {
     const [container] = containers(plain);
-    expect(container.entryPoint).toEqual(["node"]);
-    expect(container.command).toEqual(["/var/task/server.js"]);
+    // The Python image's interpreter by path (ECS runs no shell), serving the app under uvicorn.
+    expect(container.entryPoint).toEqual(["/var/lang/bin/python3"]);
+    expect(container.command).toEqual(["-m", "platform_app.server"]);
+    const [node] = containers(synth({ server: { entryPoint: ["node"], command: ["/var/task/server.js"] } }));
+    expect([node.entryPoint, node.command]).toEqual([["node"], ["/var/task/server.js"]]);
     const [moved] = containers(synth({ settings: { containerPort: 3000 }, environment: {} }));
     expect(moved.environment).toEqual([{ name: "PORT", value: "3000" }]);
     expect(moved.portMappings).toEqual([{ containerPort: 3000, hostPort: 3000, protocol: "tcp" }]);

@@ -72,6 +72,8 @@ describe("backend and frontend pipelines", () => {
     const build = projectNamed(stack, "platform-delivery-backend-build");
     expect(build.environment).toMatchObject({ type: "ARM_CONTAINER", image: ARM_BUILD_IMAGE, privileged_mode: true });
     expect(build.source.buildspec).toContain("      - bash scripts/ci/backend-build.sh\n");
+    // stage and prod run the Python app from an image.
+    expect([variablesOf(build).RUNTIME, variablesOf(build).DOCKERFILE]).toEqual(["python", "app/Dockerfile"]);
     expect(variablesOf(build).IMAGE_REPOSITORIES.split(" ")).toEqual([
       expect.stringMatching(/\.dkr\.ecr\.eu-west-1\.\$\{data\.aws_partition\.[^}]+\.dns_suffix\}\/platform-stage-api$/),
       expect.stringMatching(/\/platform-prod-api$/),
@@ -261,19 +263,30 @@ describe("scripts/ci backend and frontend", () => {
       join(bin, "aws"),
       `#!/usr/bin/env bash\necho "aws $*" >>"${join(bin, "..", "calls.log")}"\ncase "$*" in\n  "ecr describe-images"*) [ -f "${marker}" ] && echo "${DIGEST}" || echo None ;;\n  "ecr get-login-password"*) echo token ;;\nesac\n`,
     );
-    writeFileSync(join(bin, "docker"), `#!/usr/bin/env bash\necho "docker $*" >>"${join(bin, "..", "calls.log")}"\ncase "$1" in push) touch "${marker}" ;; esac\n`);
+    // `docker login --password-stdin` reads the piped token, as the real one does: a fake that left it
+    // unread would make the pipe's writer die of SIGPIPE (exit 141 under pipefail) now and then.
+    writeFileSync(join(bin, "docker"), `#!/usr/bin/env bash\necho "docker $*" >>"${join(bin, "..", "calls.log")}"\ncase "$1" in login) cat >/dev/null ;; push) touch "${marker}" ;; esac\n`);
     const out = join(mkdtempSync(join(tmpdir(), "platform-image-")), "image.env");
     const repositories = ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-stage-api", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-prod-api"];
     const run = bash(script("backend-build.sh"), { PATH: withBin(bin), IMAGE_REPOSITORIES: repositories.join(" "), IMAGE_TAG: "abc123", IMAGE_FILE: out });
     expect([run.status, run.output]).toEqual([0, expect.stringContaining(`image abc123 is ${DIGEST}`)]);
     expect(readFileSync(out, "utf8")).toBe(`IMAGE_TAG=abc123\nIMAGE_DIGEST=${DIGEST}\n`);
     const log = calls();
-    expect(log).toContain("docker build --platform linux/arm64 --file Dockerfile.api --tag api:abc123 .");
+    // The Python app by default: app/Dockerfile installs and copies what it needs itself, nothing is staged.
+    expect(log).toContain("docker build --platform linux/arm64 --file app/Dockerfile --tag api:abc123 .");
     expect(log).toContain(`docker push ${repositories[0]}:abc123`);
     // The second repository already reports the digest (the fake is shared): no second push.
     expect(log.filter((call) => call.startsWith("docker push"))).toEqual([`docker push ${repositories[0]}:abc123`]);
+    rmSync(join(REPOSITORY_ROOT, "build", "api-image"), { recursive: true, force: true });
+    const node = bash(script("backend-build.sh"), { PATH: withBin(bin), IMAGE_REPOSITORIES: repositories.join(" "), IMAGE_TAG: "abc124", IMAGE_FILE: out, RUNTIME: "node" });
+    expect(node.status).toBe(0);
+    expect(calls()).toContain("docker build --platform linux/arm64 --file Dockerfile.api --tag api:abc124 .");
     expect(readdirSync(join(REPOSITORY_ROOT, "build", "api-image", "api")).sort()).toEqual(["index.js", "server.js"]);
     expect(existsSync(join(REPOSITORY_ROOT, "build", "api-image", "layer", "nodejs", "node_modules", "@serverless-platform", "runtime", "index.js"))).toBe(true);
+    expect(bash(script("backend-build.sh"), { PATH: withBin(bin), IMAGE_REPOSITORIES: repositories[0], IMAGE_TAG: "abc125", RUNTIME: "ruby" })).toEqual({
+      status: 1,
+      output: expect.stringContaining("RUNTIME 'ruby' is neither python nor node"),
+    });
     expect(bash(script("backend-build.sh"), { PATH: withBin(bin) })).toEqual({ status: 1, output: expect.stringContaining("set IMAGE_REPOSITORIES") });
     expect(bash(script("backend-build.sh"), { PATH: withBin(bin), IMAGE_REPOSITORIES: repositories[0] })).toEqual({ status: 1, output: expect.stringContaining("set IMAGE_TAG") });
   }, 60_000);

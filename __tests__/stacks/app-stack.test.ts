@@ -4,8 +4,17 @@ import { readStacks, resourcesOf, runSynth, type StackJson } from "../support/sy
 let stacks: Map<string, StackJson>;
 
 beforeAll(() => {
-  // The repository's environments plus the ECS example copied in, as the README tells users to.
-  const configDir = projectCopy(withEnvironment("ecs", "environments/examples/ecs.json"));
+  // The repository's environments plus the ECS example copied in, as the README tells users to, and
+  // a copy of dev on the TypeScript handlers (compute.runtime "node") behind RDS Proxy.
+  const configDir = projectCopy((project) => {
+    withEnvironment("ecs", "environments/examples/ecs.json")(project);
+    withEnvironment("devnode", "environments/dev.json")(project);
+    const devnode = project.read("environments/devnode.json") as { compute: Record<string, unknown>; network: Record<string, unknown> };
+    devnode.compute.runtime = "node";
+    (devnode as Record<string, any>).database = { ...(devnode as Record<string, any>).database, rdsProxy: true, minCapacity: 0.5 };
+    devnode.network.vpcCidr = "10.21.0.0/16";
+    project.write("environments/devnode.json", devnode);
+  });
   const run = runSynth(configDir);
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);
@@ -19,14 +28,31 @@ const policyOf = (stack: string, role: string) => {
 };
 
 describe("AppStack with Lambda", () => {
-  it("runs the API, worker and producer as zip functions on the shared runtime layer in dev", () => {
+  it("runs the Python app's API, worker and producer in dev from one code zip on python3.13, each at its entry point, with the dependency layer", () => {
     const functions = bodies("app-dev", "aws_lambda_function");
-    expect(functions.map((fn) => fn.function_name).sort()).toEqual(["platform-dev-api", "platform-dev-producer", "platform-dev-worker"]);
+    expect(Object.fromEntries(functions.map((fn) => [fn.function_name, fn.handler]))).toEqual({
+      "platform-dev-api": "platform_app.lambda_api.handler",
+      "platform-dev-worker": "platform_app.lambda_worker.handler",
+      "platform-dev-producer": "platform_app.lambda_producer.handler",
+    });
     for (const fn of functions) {
-      expect(fn).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler", architectures: ["arm64"], tracing_config: { mode: "Active" } });
-      expect(fn.layers).toEqual([expect.stringMatching(/^\$\{aws_lambda_layer_version\./)]);
+      expect(fn).toMatchObject({ runtime: "python3.13", package_type: "Zip", architectures: ["arm64"], tracing_config: { mode: "Active" } });
+      expect(fn.layers).toEqual([expect.stringMatching(/^\$\{aws_lambda_layer_version\.dependencies-layer_[0-9A-F]+\.arn\}$/)]);
       expect(fn.vpc_config.subnet_ids).toHaveLength(2);
     }
+    // One code zip for the three functions, so one upload and one hash.
+    expect(new Set(functions.map((fn) => fn.filename)).size).toBe(1);
+    expect(bodies("app-dev", "aws_lambda_layer_version")).toEqual([
+      expect.objectContaining({ layer_name: "platform-dev-python-deps", compatible_runtimes: ["python3.13"], compatible_architectures: ["arm64"] }),
+    ]);
+  });
+
+  it("keeps the TypeScript handlers available as compute.runtime \"node\": a zip per handler on nodejs22.x with the shared runtime layer", () => {
+    const functions = bodies("app-devnode", "aws_lambda_function");
+    expect(functions).toHaveLength(3);
+    for (const fn of functions) expect(fn).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler", architectures: ["arm64"] });
+    expect(new Set(functions.map((fn) => fn.filename)).size).toBe(3);
+    expect(bodies("app-devnode", "aws_lambda_layer_version")).toEqual([expect.objectContaining({ layer_name: "platform-devnode-runtime", compatible_runtimes: ["nodejs22.x"] })]);
   });
 
   it("runs the API from its ECR image in prod, and the worker and producer from zips", () => {
@@ -60,7 +86,26 @@ describe("AppStack with Lambda", () => {
     expect(actions("worker")).toEqual(expect.arrayContaining(["sqs:ReceiveMessage", "sqs:DeleteMessage"]));
     expect(actions("worker")).not.toContain("sqs:SendMessage");
     expect(actions("producer")).toEqual(expect.arrayContaining(["sqs:SendMessage"]));
-    expect(actions("producer")).not.toContain("secretsmanager:GetSecretValue");
+    // The Python producer records the jobs it enqueues; the TypeScript one only enqueues.
+    expect(actions("producer")).toContain("secretsmanager:GetSecretValue");
+    const nodeProducer = Object.entries<any>(stacks.get("app-devnode")!.data.aws_iam_policy_document).find(([name]) => name.startsWith("producer_grants"))![1];
+    expect(nodeProducer.statement.flatMap((statement: any) => statement.actions)).not.toContain("secretsmanager:GetSecretValue");
+  });
+
+  it("publishes how the app logs in to the database: with the secret without a proxy, with IAM tokens through RDS Proxy", () => {
+    const published = (stack: string) =>
+      Object.fromEntries(
+        bodies(stack, "aws_ssm_parameter")
+          .filter((parameter) => /\/database\/(auth|user|port)$/.test(parameter.name))
+          .map((parameter) => [parameter.name.replace(/^.*\/database\//, ""), parameter.value]),
+      );
+    expect(published("infra-dev")).toEqual({ auth: "secret", user: "postgres", port: "5432" });
+    expect(published("infra-devnode")).toEqual({ auth: "iam", user: "postgres", port: "5432" });
+    const connect = (stack: string, role: string) => policyOf(stack, role).filter((statement) => statement.actions.includes("rds-db:connect"));
+    expect(connect("app-dev", "api")).toEqual([]);
+    for (const role of ["api", "worker"]) {
+      expect(connect("app-devnode", role)).toEqual([expect.objectContaining({ resources: [expect.stringMatching(/dbuser:.*\/postgres$/), expect.stringMatching(/aws_db_proxy.*dbuser:\$4\/postgres/)] })]);
+    }
   });
 
   it("backs up the database and media hourly and daily, copying every point to a vault in the DR region", () => {
@@ -93,6 +138,15 @@ describe("AppStack with ECS Fargate (environments/examples/ecs.json)", () => {
     expect(bodies("app-ecs", "aws_apigatewayv2_vpc_link")).toHaveLength(1);
     expect(bodies("app-ecs", "aws_apigatewayv2_integration")).toEqual([expect.objectContaining({ connection_type: "VPC_LINK", integration_type: "HTTP_PROXY" })]);
     expect(bodies("app-ecs", "aws_lambda_function").map((fn) => fn.function_name).sort()).toEqual(["platform-ecs-producer", "platform-ecs-worker"]);
+  });
+
+  it("runs the Python image under uvicorn (python -m platform_app.server) with no secret value in the container's environment", () => {
+    const [definition] = bodies("app-ecs", "aws_ecs_task_definition");
+    const [container] = JSON.parse(definition.container_definitions);
+    expect(container.entryPoint).toEqual(["/var/lang/bin/python3"]);
+    expect(container.command).toEqual(["-m", "platform_app.server"]);
+    expect(container.secrets).toBeUndefined();
+    expect(container.environment.map((variable: { name: string }) => variable.name).sort()).toEqual(["BUILD_VERSION", "MAX_REQUEST_BODY_BYTES", "PLATFORM_PARAMETERS_PATH", "PORT"]);
   });
 
   it("scales on CPU and to zero outside working hours", () => {

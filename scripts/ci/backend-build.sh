@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Builds the API image (Dockerfile.api, linux/arm64), tags it with the commit and pushes it to every
-# environment's ECR repository, then writes the digest for backend-deploy.sh.
+# Builds the API image (linux/arm64: app/Dockerfile for the Python app, Dockerfile.api for the
+# TypeScript handlers), tags it with the commit and pushes it to every environment's ECR repository,
+# then writes the digest for backend-deploy.sh.
 #
 #   IMAGE_REPOSITORIES="123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-stage-api ..." IMAGE_TAG=$(git rev-parse HEAD) scripts/ci/backend-build.sh
 #
 # Environment: IMAGE_REPOSITORIES (required: space-separated repository URIs); IMAGE_TAG (default
-# CODEBUILD_RESOLVED_SOURCE_VERSION, the commit CodePipeline checked out); DOCKERFILE (default
-# Dockerfile.api); PLATFORM (default linux/arm64, what the functions and tasks run on); IMAGE_FILE
+# CODEBUILD_RESOLVED_SOURCE_VERSION, the commit CodePipeline checked out); RUNTIME (python, the
+# default, or node: compute.runtime of the environments); DOCKERFILE (default app/Dockerfile for
+# python, Dockerfile.api for node); PLATFORM (default linux/arm64, what the functions and tasks run on); IMAGE_FILE
 # (default image.env: IMAGE_TAG and IMAGE_DIGEST, the build artifact the deploys read).
 set -euo pipefail
 # shellcheck source=scripts/ci/log.sh
@@ -17,11 +19,17 @@ repositories=${IMAGE_REPOSITORIES:?set IMAGE_REPOSITORIES to the ECR repository 
 tag=${IMAGE_TAG:-${CODEBUILD_RESOLVED_SOURCE_VERSION:-}}
 [ -n "$tag" ] || die "set IMAGE_TAG (e.g. the commit id); CodeBuild sets CODEBUILD_RESOLVED_SOURCE_VERSION"
 [[ $tag =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "IMAGE_TAG '$tag' is not a valid image tag"
-dockerfile=${DOCKERFILE:-Dockerfile.api}
+runtime=${RUNTIME:-python}
+case $runtime in
+  python) dockerfile=${DOCKERFILE:-app/Dockerfile} ;;
+  node) dockerfile=${DOCKERFILE:-Dockerfile.api} ;;
+  *) die "RUNTIME '$runtime' is neither python nor node (compute.runtime of the environments)" ;;
+esac
 platform=${PLATFORM:-linux/arm64}
 image_file=${IMAGE_FILE:-image.env}
 [ -f "$dockerfile" ] || die "$dockerfile does not exist"
 
+if [ "$runtime" = node ]; then
 # The image carries the same bundles `npm run synth` builds for zip functions (cached by content).
 say "bundling the API and its runtime layer (build version $tag)"
 [ -d node_modules ] || run npm ci --no-audit --no-fund
@@ -39,6 +47,8 @@ server_dir=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["se
 run cp -R "$api_dir" build/api-image/api
 # ECS's entry point (node /var/task/server.js), beside the handler it wraps.
 run cp "$server_dir/server.js" build/api-image/api/server.js
+fi
+# The Python image needs nothing staged: app/Dockerfile installs app/requirements.txt and copies app/platform_app.
 
 local_image=api:$tag
 run docker build --platform "$platform" --file "$dockerfile" --tag "$local_image" .

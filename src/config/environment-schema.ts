@@ -204,6 +204,12 @@ export const computeSchema = z.strictObject({
     .enum(["lambda", "ecs"], { error: 'must be "lambda" or "ecs"' })
     .default("lambda")
     .describe('"lambda": API, worker and producer functions; "ecs": the API on ECS Fargate behind an ALB (worker and producer stay functions).'),
+  runtime: z
+    .enum(["python", "node"], { error: 'must be "python" or "node"' })
+    .default("python")
+    .describe(
+      '"python": the Python app in app/ (FastAPI, or Django through ASGI) on Lambda python3.13, zip plus a dependency layer or the image app/Dockerfile, and under uvicorn on ECS; "node": the TypeScript handlers in src/handlers on nodejs22.x (image Dockerfile.api).',
+    ),
   packaging: z
     .enum(["zip", "image"], { error: 'must be "zip" or "image"' })
     .describe('"zip": bundled from this repository with a shared layer; "image": the API from the ECR repository.'),

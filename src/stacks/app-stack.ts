@@ -2,16 +2,16 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2VpcLink } from "@cdktf/provider-aws/lib/apigatewayv2-vpc-link";
-import { Fn } from "cdktf";
 import type { Construct } from "constructs";
 import { AccountContext } from "../constructs/account/account-context";
 import { PlatformBackup } from "../constructs/backup/platform-backup";
 import { ApiRoutes, API_ROUTE_KEYS } from "../constructs/compute/api-routes";
 import { FunctionBundles, type HandlerName, LAMBDA_HANDLER } from "../constructs/compute/function-bundles";
-import { type FunctionCode, LambdaLayer, PlatformFunction } from "../constructs/compute/platform-function";
+import { type FunctionCode, LambdaLayer, NODE_RUNTIME, PlatformFunction } from "../constructs/compute/platform-function";
+import { PYTHON_HANDLERS, PYTHON_RUNTIME, PythonBundles } from "../constructs/compute/python-bundles";
 import { ProducerSchedule } from "../constructs/compute/producer-schedule";
 import { QueueTrigger } from "../constructs/compute/queue-trigger";
-import { ContainerService } from "../constructs/containers/container-service";
+import { ContainerService, NODE_API_SERVER, PYTHON_API_SERVER } from "../constructs/containers/container-service";
 import { RoleGrants } from "../constructs/iam/grants";
 import type { ObservedResources } from "../constructs/observability/observed-resources";
 import { PlatformAlarms } from "../constructs/observability/platform-alarms";
@@ -50,9 +50,7 @@ export class AppStack extends LayerStack {
     // Functions find everything else under this path (endpoints and ARNs, never secret values).
     const configuration = { PLATFORM_PARAMETERS_PATH: naming.path(), BUILD_VERSION: compute.image };
     const apiConfiguration = { ...configuration, MAX_REQUEST_BODY_BYTES: String(environment.api.maxRequestBodyKb * 1024) };
-    const bundles = new FunctionBundles(this, "bundles", { buildVersion: compute.image });
-    const layer = new LambdaLayer(this, "runtime-layer", { naming, name: "runtime", asset: bundles.layer, description: "Shared runtime of the platform's functions" });
-    const zip = (handler: HandlerName): FunctionCode => ({ kind: "zip", asset: bundles.asset(handler), handler: LAMBDA_HANDLER, layerArns: [layer.arn] });
+    const zip = compute.runtime === "python" ? this.pythonZips() : this.nodeZips(compute.image);
     const imageUri = compute.image.startsWith("sha256:") ? `${infra.images.repositoryUrl}@${compute.image}` : `${infra.images.repositoryUrl}:${compute.image}`;
     const functionDefaults = {
       naming,
@@ -78,7 +76,7 @@ export class AppStack extends LayerStack {
       new ApiRoutes(this, "api-routes", { apiId: infra.api.apiId, executionArn: infra.api.executionArn, fn: api });
       infra.parameters.grantRead(api);
       infra.secrets.grantRead(api);
-      infra.database.grantReadMasterSecret(api);
+      infra.database.grantAppLogin(api);
       infra.workQueue.grantSend(api);
       infra.media.grantReadWrite(api);
       infra.table?.grantReadWrite(api);
@@ -96,18 +94,20 @@ export class AppStack extends LayerStack {
           loadBalancerSecurityGroupId: infra.network.securityGroups.loadBalancer!,
         },
         imageUri,
+        server: compute.runtime === "python" ? PYTHON_API_SERVER : NODE_API_SERVER,
         repositoryArns: [infra.images.repositoryArn],
         settings: compute.ecs,
         environment: apiConfiguration,
-        // ECS injects the value into the container at start; Terraform and the task definition only see the ARN.
-        secrets: { SECRET_KEY: Fn.join(":", [infra.secrets.secretArn, "SECRET_KEY", "", ""]) },
+        // None: the app reads its secrets from Secrets Manager by the ARNs it finds under its
+        // parameter path, so no secret value sits in the task's environment.
+        secrets: {},
         boundaryArn: core.workloadBoundaryArn,
         bucketAccessLogs: infra.bucketAccessLogs,
       });
       const task = new RoleGrants(this, "api-task-grants", { roleName: service.taskRoleName });
       infra.parameters.grantRead(task);
       infra.secrets.grantRead(task);
-      infra.database.grantReadMasterSecret(task);
+      infra.database.grantAppLogin(task);
       infra.workQueue.grantSend(task);
       infra.media.grantReadWrite(task);
       infra.table?.grantReadWrite(task);
@@ -152,7 +152,7 @@ export class AppStack extends LayerStack {
       maximumConcurrency: compute.workerMaxConcurrency,
     });
     infra.parameters.grantRead(this.worker);
-    infra.database.grantReadMasterSecret(this.worker);
+    infra.database.grantAppLogin(this.worker);
     infra.table?.grantReadWrite(this.worker);
 
     this.producer = new PlatformFunction(this, "producer", {
@@ -178,6 +178,8 @@ export class AppStack extends LayerStack {
     });
     infra.parameters.grantRead(this.producer);
     infra.workQueue.grantSend(this.producer);
+    // The Python producer records each job it enqueues, so the API can report on it.
+    if (compute.runtime === "python") infra.database.grantAppLogin(this.producer);
 
     // What operators watch: generated from the resources that exist, so toggles change it with no hand edits.
     const observed: ObservedResources = {
@@ -218,5 +220,31 @@ export class AppStack extends LayerStack {
       resourceArns: [infra.database.clusterArn, infra.media.bucketArn, ...(infra.table ? [infra.table.arn] : [])],
       alertTopicArn: core.alertTopicArn,
     });
+  }
+
+  /** The Python app (`app/`): one code zip for every function, the handler picking the entry point, and its dependencies as a layer. */
+  private pythonZips(): (handler: HandlerName) => FunctionCode {
+    const bundles = new PythonBundles(this, "python-bundles");
+    const layer = new LambdaLayer(this, "dependencies-layer", {
+      naming: this.naming,
+      name: "python-deps",
+      asset: bundles.layer,
+      runtime: PYTHON_RUNTIME,
+      description: "Dependencies of the platform's Python app (app/requirements.txt)",
+    });
+    return (handler) => ({ kind: "zip", runtime: PYTHON_RUNTIME, asset: bundles.code, handler: PYTHON_HANDLERS[handler], layerArns: [layer.arn] });
+  }
+
+  /** The TypeScript handlers (`src/handlers`): a zip per handler and the shared runtime as a layer. */
+  private nodeZips(buildVersion: string): (handler: HandlerName) => FunctionCode {
+    const bundles = new FunctionBundles(this, "bundles", { buildVersion });
+    const layer = new LambdaLayer(this, "runtime-layer", {
+      naming: this.naming,
+      name: "runtime",
+      asset: bundles.layer,
+      runtime: NODE_RUNTIME,
+      description: "Shared runtime of the platform's functions",
+    });
+    return (handler) => ({ kind: "zip", runtime: NODE_RUNTIME, asset: bundles.asset(handler), handler: LAMBDA_HANDLER, layerArns: [layer.arn] });
   }
 }

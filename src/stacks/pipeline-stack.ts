@@ -203,7 +203,7 @@ export class PipelineStack extends TerraformStack {
           name: environment.name,
           region: environment.region,
           accountId: environment.accountId,
-          compute: { kind: environment.compute.kind, packaging: environment.compute.packaging },
+          compute: { kind: environment.compute.kind, packaging: environment.compute.packaging, runtime: environment.compute.runtime },
           domainName: environment.domain?.name,
           kmsKey: environment.features.kmsKey,
         };

@@ -110,6 +110,40 @@ function readConfiguration(environment: Environment, who: string): Request[] {
   ];
 }
 
+/**
+ * Logging in to the database the way app/platform_app/database.py does: the RDS-managed secret
+ * (auth `secret`, and for migrations), and through RDS Proxy, which requires IAM authentication,
+ * a token for the master user naming the proxy (`dbuser:prx-<id>/postgres`).
+ */
+function databaseLogin(environment: Environment, who: string): Request[] {
+  const resources = resourcesOf(environment);
+  const { region, prefix, settings } = environment;
+  const proxyId = arn.dbProxy(region, `${prefix}-db-proxy`).split(":").pop();
+  return [
+    { action: "secretsmanager:GetSecretValue", resource: resources.databaseSecret, why: `${who}: the database credentials (aurora-postgres.ts grantAppLogin), found through database/secret-arn` },
+    ...throughKey(environment, "secretsmanager", ["kms:Decrypt"], encryptionContext.secretsmanager(resources.databaseSecret), "Secrets Manager decrypts the RDS-managed master secret with the environment key"),
+    ...(settings.database.rdsProxy
+      ? [
+          {
+            action: "rds-db:connect",
+            resource: `arn:aws:rds-db:${region}:${ACCOUNT}:dbuser:${proxyId}/postgres`,
+            why: `${who}: database/auth is iam behind RDS Proxy (its auth requires IAM), so database.py logs in with generate_db_auth_token for the master user at the proxy endpoint (RDS user guide, 'IAM database authentication for RDS Proxy')`,
+          },
+        ]
+      : []),
+  ];
+}
+
+/** What no workload may do with the database beyond its own login. */
+function databaseNevers(environment: Environment): Request[] {
+  const { region, prefix, neighbour } = environment;
+  const proxyId = (env: { region: string; prefix: string }) => arn.dbProxy(env.region, `${env.prefix}-db-proxy`).split(":").pop();
+  return [
+    { action: "rds-db:connect", resource: `arn:aws:rds-db:${region}:${ACCOUNT}:dbuser:${proxyId({ region, prefix })}/rdsadmin`, why: "only the app's own user, never RDS's administrator" },
+    { action: "rds-db:connect", resource: `arn:aws:rds-db:${neighbour.region}:${ACCOUNT}:dbuser:${proxyId(neighbour)}/postgres`, why: `another environment's (${neighbour.name}) database` },
+  ];
+}
+
 /** What the application behind the API needs, as a function or as an ECS task: app-stack.ts grants both the same. */
 function applicationNeeds(environment: Environment): Request[] {
   const resources = resourcesOf(environment);
@@ -127,8 +161,7 @@ function applicationNeeds(environment: Environment): Request[] {
     ),
     { action: "secretsmanager:GetSecretValue", resource: resources.appSecret, why: "the app's SECRET_KEY (app-secrets.ts), read at run time through the ARN published as app/secret-arn" },
     ...throughKey(environment, "secretsmanager", ["kms:Decrypt"], encryptionContext.secretsmanager(resources.appSecret), "Secrets Manager decrypts the app secret with the environment key"),
-    { action: "secretsmanager:GetSecretValue", resource: resources.databaseSecret, why: "the database credentials (aurora-postgres.ts grantReadMasterSecret), found through database/secret-arn" },
-    ...throughKey(environment, "secretsmanager", ["kms:Decrypt"], encryptionContext.secretsmanager(resources.databaseSecret), "Secrets Manager decrypts the RDS-managed master secret with the environment key"),
+    ...databaseLogin(environment, "the jobs API (app/platform_app/api.py) records and reads jobs in PostgreSQL"),
     { action: "s3:PutObject", resource: arn.object(media, "uploads/avatar.png"), why: "media-bucket.ts: browsers upload with URLs the API pre-signs, which act with the API's permissions" },
     { action: "s3:GetObject", resource: arn.object(media, "uploads/avatar.png"), why: "media-bucket.ts: downloads through pre-signed URLs and the app's own reads" },
     { action: "s3:DeleteObject", resource: arn.object(media, "uploads/avatar.png"), why: "the app removes media its users delete (media-bucket.ts grantReadWrite)" },
@@ -187,6 +220,7 @@ function workloadNevers(environment: Environment, otherLogGroup: string): Reques
     { action: "secretsmanager:GetSecretValue", resource: arn.secret(neighbour.region, `${neighbour.prefix}/app`), why: `another environment's (${neighbour.name}) app secret` },
     { action: "secretsmanager:GetSecretValue", resource: arn.rdsManagedSecret(neighbour.region, `${neighbour.prefix}-db`), why: `another environment's (${neighbour.name}) database credentials` },
     { action: "sqs:SendMessage", resource: arn.queue(neighbour.region, `${neighbour.prefix}-work`), why: `another environment's (${neighbour.name}) queue` },
+    ...databaseNevers(environment),
     { action: "ssm:GetParametersByPath", resource: arn.parameter(neighbour.region, `/${environment.project}/${neighbour.name}`), why: `another environment's (${neighbour.name}) configuration` },
     { action: "s3:GetObject", resource: arn.object(`${neighbour.prefix}-media-${ACCOUNT}`, "uploads/avatar.png"), why: `another environment's (${neighbour.name}) media` },
     { action: "kms:Decrypt", resource: neighbourKey, context: { "kms:ViaService": `secretsmanager.${neighbour.region}.amazonaws.com` }, why: `another environment's (${neighbour.name}) key` },
@@ -272,11 +306,8 @@ export const WORKLOAD_JOBS: RoleJob<EnvironmentUnderTest>[] = [
         { action: "sqs:ChangeMessageVisibility", resource: resources.queue, why: `${polling}: returns the failed records to the queue` },
         { action: "sqs:GetQueueAttributes", resource: resources.queue, why: `${polling}: reads the queue's attributes when scaling and at creation` },
         ...throughKey(environment, "sqs", ["kms:Decrypt"], encryptionContext.sqs(resources.queue), "SQS decrypts the received messages with the environment key for the poller"),
-        // The stand-in processors (src/handlers/worker/index.ts PROCESSORS) call nothing yet; app-stack.ts
-        // provisions the worker for the real ones, which work against the database and the table.
-        ...readConfiguration(environment, "the processors find the database and the table through the runtime's loadConfig() (app-stack.ts parameters.grantRead)"),
-        { action: "secretsmanager:GetSecretValue", resource: resources.databaseSecret, why: "the processors' database credentials (app-stack.ts grantReadMasterSecret)" },
-        ...throughKey(environment, "secretsmanager", ["kms:Decrypt"], encryptionContext.secretsmanager(resources.databaseSecret), "Secrets Manager decrypts the RDS-managed master secret"),
+        ...readConfiguration(environment, "the processors find the database and the table through the configuration (app-stack.ts parameters.grantRead)"),
+        ...databaseLogin(environment, "app/platform_app/lambda_worker.py writes each job's result to PostgreSQL"),
         ...(resources.table ? tableNeeds(environment, resources.table, "the processors' data in the application table (app-stack.ts grantReadWrite)") : []),
       ];
     },
@@ -311,6 +342,7 @@ export const WORKLOAD_JOBS: RoleJob<EnvironmentUnderTest>[] = [
           why: "platform-function.ts deadLetterQueue: Lambda sends an asynchronous event that failed every retry with the function's role (Lambda developer guide, dead-letter queues)",
         },
         ...throughKey(environment, "sqs", ["kms:GenerateDataKey", "kms:Decrypt"], encryptionContext.sqs(resources.deadLetterQueue), "SQS encrypts the failed event on the dead-letter queue"),
+        ...(environment.settings.compute.runtime === "python" ? databaseLogin(environment, "app/platform_app/lambda_producer.py records each job it enqueues") : []),
       ];
     },
     never: (environment) => {
@@ -322,7 +354,9 @@ export const WORKLOAD_JOBS: RoleJob<EnvironmentUnderTest>[] = [
         { action: "sqs:DeleteMessage", resource: resources.queue, why: "the producer fills the queue; only the worker consumes it" },
         { action: "sqs:ChangeMessageVisibility", resource: resources.queue, why: "the producer fills the queue; only the worker consumes it" },
         { action: "secretsmanager:GetSecretValue", resource: resources.appSecret, why: "the producer needs no secret" },
-        { action: "secretsmanager:GetSecretValue", resource: resources.databaseSecret, why: "the producer needs no secret" },
+        ...(environment.settings.compute.runtime === "python"
+          ? []
+          : [{ action: "secretsmanager:GetSecretValue", resource: resources.databaseSecret, why: "the TypeScript producer only enqueues: it needs no secret" }]),
         { action: "s3:GetObject", resource: arn.object(resources.mediaBucket, "uploads/avatar.png"), why: "the producer never touches media" },
         { action: "lambda:InvokeFunction", resource: arn.function(environment.region, `${environment.prefix}-worker`), why: "work reaches the worker through the queue only" },
       ];
@@ -356,7 +390,7 @@ export const WORKLOAD_JOBS: RoleJob<EnvironmentUnderTest>[] = [
   },
   {
     role: (environment) => (environment.settings.compute.kind === "ecs" ? `${environment.prefix}-api-task-execution` : undefined),
-    summary: "The API task's execution role: ECS pulls the image, ships the container's logs and injects the app secret (task-roles.ts), and nothing of the application's.",
+    summary: "The API task's execution role: ECS pulls the image and ships the container's logs (task-roles.ts), and nothing of the application's: no secret is injected, the app reads its own.",
     must: (environment) => {
       const resources = resourcesOf(environment);
       const stream = arn.logStream(environment.region, resources.containerLogGroup, `api/api/${TASK_ID}`);
@@ -367,12 +401,6 @@ export const WORKLOAD_JOBS: RoleJob<EnvironmentUnderTest>[] = [
         { action: "ecr:GetDownloadUrlForLayer", resource: resources.repository, why: `${executionDoc}: the image layers` },
         { action: "logs:CreateLogStream", resource: stream, why: "the awslogs driver opens `<prefix>/<container>/<task id>` in the container's group (container-service.ts logConfiguration)" },
         { action: "logs:PutLogEvents", resource: stream, why: "the awslogs driver ships the container's output" },
-        {
-          action: "secretsmanager:GetSecretValue",
-          resource: resources.appSecret,
-          why: "container-service.ts secrets: ECS resolves SECRET_KEY (`<secret arn>:SECRET_KEY::`) when the task starts (ECS developer guide, 'Pass Secrets Manager secrets through environment variables')",
-        },
-        ...throughKey(environment, "secretsmanager", ["kms:Decrypt"], encryptionContext.secretsmanager(resources.appSecret), "Secrets Manager decrypts the injected secret with the environment key"),
       ];
     },
     never: (environment) => {
@@ -380,7 +408,8 @@ export const WORKLOAD_JOBS: RoleJob<EnvironmentUnderTest>[] = [
       const { region, neighbour } = environment;
       return [
         ...workloadNevers(environment, resources.functionLogGroup("worker")),
-        { action: "secretsmanager:GetSecretValue", resource: resources.databaseSecret, why: "the execution role reads exactly the secrets the task definition injects" },
+        { action: "secretsmanager:GetSecretValue", resource: resources.databaseSecret, why: "the task definition injects no secret (the app reads its own through the task role)" },
+        { action: "secretsmanager:GetSecretValue", resource: resources.appSecret, why: "the task definition injects no secret, not even SECRET_KEY: no secret value sits in the container's environment" },
         { action: "ssm:GetParametersByPath", resource: resources.parameterPath, why: "the configuration is the application's (task role), not ECS's" },
         { action: "sqs:SendMessage", resource: resources.queue, why: "the execution role is not the application" },
         { action: "s3:GetObject", resource: arn.object(resources.mediaBucket, "uploads/avatar.png"), why: "the execution role is not the application" },

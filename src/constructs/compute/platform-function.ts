@@ -10,7 +10,7 @@ import type { AccountContext } from "../account/account-context";
 import { type GrantStatement, type Grantee, grant, RoleGrants } from "../iam/grants";
 import { assumedBy } from "../iam/assumed-by";
 
-/** The managed Node.js runtime of zip functions and of the shared layer. */
+/** The managed Node.js runtime of the TypeScript handlers' zips and their shared layer. */
 export const NODE_RUNTIME = "nodejs22.x";
 /** Graviton: about 20 % cheaper per GB-second than x86_64. Images must be built for arm64 too. */
 export const ARCHITECTURE = "arm64";
@@ -39,12 +39,14 @@ const RESERVED_VARIABLES = new Set([
   "LAMBDA_RUNTIME_DIR",
 ]);
 
-/** Code bundled from this repository: a zip asset run by the managed Node.js runtime. */
+/** Code bundled from this repository: a zip asset run by a managed runtime. */
 export interface ZipCode {
   readonly kind: "zip";
+  /** The managed runtime: `python3.13` (the Python app) or `nodejs22.x` (the TypeScript handlers). */
+  readonly runtime: string;
   /** An `AssetType.ARCHIVE` asset (or a `.zip` file asset) holding the handler's bundle. */
   readonly asset: TerraformAsset;
-  /** `<file without extension>.<export>`, e.g. `api.handler`. */
+  /** `<module>.<function>`: `index.handler` in Node.js, `platform_app.lambda_api.handler` in Python. */
   readonly handler: string;
   /** Layer version ARNs, e.g. the shared dependencies layer (`LambdaLayer.arn`). At most 5. */
   readonly layerArns?: string[];
@@ -165,7 +167,7 @@ export class PlatformFunction extends Construct implements Grantee {
       code.kind === "zip"
         ? {
             packageType: "Zip",
-            runtime: NODE_RUNTIME,
+            runtime: code.runtime,
             handler: code.handler,
             filename: code.asset.path,
             sourceCodeHash: code.asset.assetHash,
@@ -241,14 +243,15 @@ export interface LambdaLayerProps {
   readonly naming: Naming;
   /** The layer's part of the name: `deps` gives `platform-dev-deps`. */
   readonly name: string;
-  /** An archive with `nodejs/node_modules/...` inside, as Lambda expects of Node.js layers. */
+  /** An archive with `nodejs/node_modules/...` (Node.js) or `python/...` (Python) inside, where Lambda looks in a layer. */
   readonly asset: TerraformAsset;
+  /** The runtime the layer is built for (its compiled parts must match it). */
+  readonly runtime: string;
   readonly description?: string;
 }
 
 /**
- * A layer version for zip functions (the shared dependencies): Node.js 22 on arm64, like every
- * function here. A new bundle creates a new version; functions move to it on the same apply.
+ * A layer version for zip functions (the shared dependencies), on arm64 like every function here. A new bundle creates a new version; functions move to it on the same apply.
  */
 export class LambdaLayer extends Construct {
   readonly layer: LambdaLayerVersion;
@@ -262,7 +265,7 @@ export class LambdaLayer extends Construct {
       description: props.description,
       filename: props.asset.path,
       sourceCodeHash: props.asset.assetHash,
-      compatibleRuntimes: [NODE_RUNTIME],
+      compatibleRuntimes: [props.runtime],
       compatibleArchitectures: [ARCHITECTURE],
     });
     this.arn = this.layer.arn;

@@ -19,11 +19,20 @@ export const SCRATCH_PATH = "/tmp";
 
 /**
  * How ECS starts the API image: the image's own entry point is Lambda's runtime interface client,
- * which serves no port, so the task runs the HTTP server bundled beside the handler
- * (`src/handlers/api/server.ts`, staged by scripts/ci/backend-build.sh into the task root).
+ * which serves no port, so the task runs an HTTP server from the same image instead.
  */
-export const API_SERVER_ENTRY_POINT = ["node"];
-export const API_SERVER_COMMAND = ["/var/task/server.js"];
+export interface ServerProcess {
+  readonly entryPoint: string[];
+  readonly command: string[];
+}
+
+/** The TypeScript API's server (`src/handlers/api/server.ts`), staged by scripts/ci/backend-build.sh beside the handler. */
+export const NODE_API_SERVER: ServerProcess = { entryPoint: ["node"], command: ["/var/task/server.js"] };
+/**
+ * The Python app under uvicorn (`app/platform_app/server.py`), from the task root the image's
+ * working directory is; the base image's interpreter, by path, since ECS runs no login shell.
+ */
+export const PYTHON_API_SERVER: ServerProcess = { entryPoint: ["/var/lang/bin/python3"], command: ["-m", "platform_app.server"] };
 /** The variable the server reads its port from; always the container port, so it is not configurable separately. */
 export const PORT_VARIABLE = "PORT";
 
@@ -65,6 +74,8 @@ export interface ContainerServiceProps {
   readonly network: ContainerServiceNetwork;
   /** `<repositoryUrl>:<tag>` or `<repositoryUrl>@sha256:<digest>`. */
   readonly imageUri: string;
+  /** What the container runs: the HTTP server of the image's app (`PYTHON_API_SERVER`, `NODE_API_SERVER`). */
+  readonly server: ServerProcess;
   /** Repositories the execution role may pull from. Default: every repository named `<project>-<env>-*`. */
   readonly repositoryArns?: string[];
   readonly settings: ContainerServiceSettings;
@@ -166,8 +177,8 @@ export class ContainerService extends Construct {
       name: CONTAINER_NAME,
       image: props.imageUri,
       essential: true,
-      entryPoint: API_SERVER_ENTRY_POINT,
-      command: API_SERVER_COMMAND,
+      entryPoint: props.server.entryPoint,
+      command: props.server.command,
       portMappings: [{ containerPort: settings.containerPort, hostPort: settings.containerPort, protocol: "tcp" }],
       // The image cannot be changed at run time; code that needs scratch files gets /tmp.
       readonlyRootFilesystem: true,

@@ -92,6 +92,8 @@ export class AuroraPostgres extends Construct {
   readonly endpoint: string;
   readonly readerEndpoint: string;
   readonly port: number = PORT;
+  /** The master user, the one the RDS-managed secret holds and, through the proxy, IAM tokens name. */
+  readonly masterUsername = "postgres";
   /** The RDS-managed secret holding `{"username", "password"}` of the master user. */
   readonly masterSecretArn: string;
   readonly databaseName: string;
@@ -143,7 +145,7 @@ export class AuroraPostgres extends Construct {
       engineVersion: ENGINE_VERSION,
       databaseName: this.databaseName,
       port: PORT,
-      masterUsername: "postgres",
+      masterUsername: this.masterUsername,
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: kmsKeyArn,
       iamDatabaseAuthenticationEnabled: true,
@@ -227,6 +229,22 @@ export class AuroraPostgres extends Construct {
       this.proxyArn = proxy.arn;
       this.proxyName = proxy.name;
     }
+  }
+
+  /**
+   * Everything the app needs to log in the way this cluster is provisioned: through the proxy with
+   * an IAM token for the master user (the proxy requires IAM authentication), otherwise with the
+   * RDS-managed secret. The secret stays readable in both cases, for migrations run directly
+   * against the cluster.
+   */
+  grantAppLogin(grantee: Grantee): void {
+    this.grantReadMasterSecret(grantee);
+    if (this.proxyArn) this.grantConnect(grantee, this.masterUsername);
+  }
+
+  /** `iam` when clients must log in with IAM tokens (through the proxy), `secret` when with the master secret. */
+  get appAuthentication(): "iam" | "secret" {
+    return this.proxyArn ? "iam" : "secret";
   }
 
   /** Read the RDS-managed master user secret (`{"username", "password"}`), e.g. for migrations. */

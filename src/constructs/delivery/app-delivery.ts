@@ -23,7 +23,7 @@ export interface AppDeliveryEnvironment {
   /** The environment's account. Default: the pipeline's own (the pipelines deploy only within it). */
   readonly accountId?: string;
   /** How the environment runs its API: only image-packaged functions and ECS take images. */
-  readonly compute: { readonly kind: "lambda" | "ecs"; readonly packaging: "zip" | "image" };
+  readonly compute: { readonly kind: "lambda" | "ecs"; readonly packaging: "zip" | "image"; readonly runtime: "python" | "node" };
   /** The site's own domain; without one the health check looks the distribution's domain up by its comment. */
   readonly domainName?: string;
   /** True when the environment encrypts its buckets with its own key (`alias/<project>-<env>`). */
@@ -249,7 +249,8 @@ abstract class DeliveryPipeline extends Construct {
 }
 
 /**
- * The backend pipeline: Source → Build (the arm64 API image from Dockerfile.api, pushed under the
+ * The backend pipeline: Source → Build (the arm64 API image, app/Dockerfile for the Python app or
+ * Dockerfile.api for the TypeScript handlers, pushed under the
  * commit id to the ECR repository of every environment that runs images, its digest as the
  * artifact) → per environment in promotion order, Deploy (the API to that digest, then /api/health
  * until it answers 200), behind a manual approval where `approvalBefore` asks for one. Environments
@@ -266,11 +267,17 @@ export class BackendPipeline extends DeliveryPipeline {
         `BackendPipeline: no environment of ${props.environments.map((e) => e.name).join(", ")} runs the API from an image (compute.packaging "image" or compute.kind "ecs"); zip functions are deployed by the infrastructure pipeline, so disable "backend" in delivery.config.json`,
       );
     }
-    super(scope, id, props, "backend", (self) => BackendPipeline.layout(self as BackendPipeline, props, deployed));
+    const runtimes = [...new Set(deployed.map((environment) => environment.compute.runtime))];
+    if (runtimes.length > 1) {
+      throw new Error(
+        `BackendPipeline: it builds one image for every environment it deploys, but ${deployed.map((e) => `${e.name} runs ${e.compute.runtime}`).join(", ")}; give them the same compute.runtime`,
+      );
+    }
+    super(scope, id, props, "backend", (self) => BackendPipeline.layout(self as BackendPipeline, props, deployed, runtimes[0]));
     this.deployedEnvironments = deployed.map((environment) => environment.name);
   }
 
-  private static layout(self: BackendPipeline, props: AppDeliveryProps, deployed: readonly AppDeliveryEnvironment[]): CodepipelineStage[] {
+  private static layout(self: BackendPipeline, props: AppDeliveryProps, deployed: readonly AppDeliveryEnvironment[], runtime: "python" | "node"): CodepipelineStage[] {
     const { naming, account } = props;
     const targets = deployed.map((environment) => ({ environment, target: environmentTargets(naming.project, environment, account) }));
     const build = self.step("build", {
@@ -278,7 +285,12 @@ export class BackendPipeline extends DeliveryPipeline {
       name: naming.name("backend", "build"),
       description: "Builds the arm64 API image and pushes it to every environment's repository",
       buildspec: appBuildspec(["backend-build.sh"], ["image.env", "scripts/ci/**/*"]),
-      variables: { IMAGE_REPOSITORIES: targets.map(({ target }) => target.repositoryUri).join(" "), DOCKERFILE: "Dockerfile.api", PLATFORM: "linux/arm64" },
+      variables: {
+        IMAGE_REPOSITORIES: targets.map(({ target }) => target.repositoryUri).join(" "),
+        RUNTIME: runtime,
+        DOCKERFILE: runtime === "python" ? "app/Dockerfile" : "Dockerfile.api",
+        PLATFORM: "linux/arm64",
+      },
       arm: true,
       privileged: true,
       statements: [
