@@ -1,7 +1,10 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { projectCopy, withEnvironment } from "../support/project";
 import { readStacks, resourcesOf, runSynth, type StackJson } from "../support/synth";
 
 let stacks: Map<string, StackJson>;
+let outdir: string;
 
 beforeAll(() => {
   // The repository's environments plus the ECS example copied in, as the README tells users to, and
@@ -19,6 +22,7 @@ beforeAll(() => {
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);
   stacks = readStacks(run.outdir);
+  outdir = run.outdir;
 });
 
 const bodies = (stack: string, type: string) => resourcesOf(stacks.get(stack)!).filter(([candidate]) => candidate === type).map(([, , body]) => body);
@@ -45,6 +49,16 @@ describe("AppStack with Lambda", () => {
     expect(bodies("app-dev", "aws_lambda_layer_version")).toEqual([
       expect.objectContaining({ layer_name: "platform-dev-python-deps", compatible_runtimes: ["python3.13"], compatible_architectures: ["arm64"] }),
     ]);
+  });
+
+  it("names, as each Python function's handler, a function that its own code zip defines", () => {
+    for (const fn of bodies("app-dev", "aws_lambda_function")) {
+      const zip = join(outdir, "stacks", "app-dev", fn.filename);
+      const [module, attribute] = [fn.handler.slice(0, fn.handler.lastIndexOf(".")), fn.handler.slice(fn.handler.lastIndexOf(".") + 1)];
+      const read = spawnSync("python3", ["-c", "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())", zip, `${module.replace(/\./g, "/")}.py`], { encoding: "utf8" });
+      expect([fn.function_name, read.status, read.stderr]).toEqual([fn.function_name, 0, ""]);
+      expect(read.stdout).toMatch(new RegExp(`^(def ${attribute}\\(|${attribute}\\s*=)`, "m"));
+    }
   });
 
   it("keeps the TypeScript handlers available as compute.runtime \"node\": a zip per handler on nodejs22.x with the shared runtime layer", () => {

@@ -9,10 +9,13 @@ nothing from the test's own environment can stand in for a missing file.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import uuid
 import zipfile
 from pathlib import Path
@@ -25,6 +28,7 @@ from platform_app import database
 from conftest import PlatformEnvironment
 from support.aws import sqs_event
 from support.events import http_event
+from support.servers import free_port
 
 PACKAGED_DIR_VARIABLE = "PLATFORM_PACKAGED_DIR"
 
@@ -119,3 +123,53 @@ def test_the_packaged_worker_finishes_a_job(platform: PlatformEnvironment, lambd
     assert result == {"batchItemFailures": []}
     with platform.database() as db:
         assert db.execute("SELECT status, result FROM jobs WHERE id = %s", (job_id,)).fetchone() == ("done", {"packaged": True})
+
+
+def test_the_image_task_root_serves_under_the_ecs_command(platform: PlatformEnvironment, tmp_path: Path) -> None:
+    """``image-root/`` is the ``/var/task`` app/Dockerfile builds (the pins and ``platform_app`` side by
+    side); ECS runs ``python3 -m platform_app.server`` there. ``-S`` keeps this interpreter's own
+    site-packages out, so everything must come from the task root, as in the image."""
+    configured = os.environ.get(PACKAGED_DIR_VARIABLE)
+    if not configured or not (Path(configured) / "image-root" / "platform_app").is_dir():
+        pytest.fail(f"{PACKAGED_DIR_VARIABLE} holds no image-root/ (scripts/package-python.ts writes it)")
+    task_root = Path(configured) / "image-root"
+    port = free_port()
+    environment = platform.subprocess_environment(PORT=str(port))
+    environment.pop("PYTHONPATH", None)
+    script = (
+        "import runpy, sys\n"
+        "assert not any('site-packages' in path for path in sys.path), sys.path\n"
+        "import fastapi, uvicorn, psycopg\n"
+        "for module in (fastapi, uvicorn, psycopg):\n"
+        f"    assert module.__file__.startswith({str(task_root)!r}), module.__file__\n"
+        "runpy.run_module('platform_app.server', run_name='__main__', alter_sys=True)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-S", "-E", "-c", f"import sys; sys.path.insert(0, {str(task_root)!r})\n" + script],
+        cwd=task_root,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, f"the server exited early: {process.stdout.read() if process.stdout else ''}"
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("GET", "/health")
+                response = connection.getresponse()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server never listened"
+                time.sleep(0.1)
+        assert response.status == 200, response.read()
+        assert json.loads(response.read())["checks"] == {"parameters": "ok", "database": "ok", "cache": "ok"}
+        connection.close()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
