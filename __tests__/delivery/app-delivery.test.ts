@@ -136,6 +136,19 @@ describe("backend and frontend pipelines", () => {
     ).toThrow(/no environment of dev, stage, prod runs the API from an image/);
   });
 
+  it("backend: builds one image, so the environments it deploys must share compute.runtime", () => {
+    const mixed = config.environments.map((e) => (e.name === "prod" ? { ...e, compute: { ...e.compute, runtime: "node" as const } } : e));
+    expect(
+      () =>
+        new PipelineStack(Testing.app(), {
+          project: config.project,
+          state: config.state,
+          delivery: { ...shipped, backend: { enabled: true }, frontend: { enabled: false, outputDir: "dist/site" } },
+          environments: mixed,
+        }),
+    ).toThrow(/stage runs python, prod runs node; give them the same compute.runtime/);
+  });
+
   it("frontend: Source, Build, then publishes every environment in order, approval before prod (and stage when asked)", () => {
     const frontend = pipelineNamed(stack, "platform-delivery-frontend");
     expect(frontend.stage.map((s: Json) => s.name)).toEqual(["Source", "Build", "publish-dev", "publish-stage", "publish-prod"]);
