@@ -2,11 +2,12 @@ import "./src/synthesis-speed";
 import { App } from "cdktf";
 import { loadDeliveryConfigOrExit } from "./src/config/delivery-schema";
 import { loadPlatformConfigOrExit } from "./src/config/load";
+import { AccountBaselineStack } from "./src/stacks/account-baseline-stack";
 import { AppStack } from "./src/stacks/app-stack";
 import { BootstrapStack } from "./src/stacks/bootstrap-stack";
 import { CoreStack } from "./src/stacks/core-stack";
 import { InfraStack } from "./src/stacks/infra-stack";
-import { PipelineStack } from "./src/stacks/pipeline-stack";
+import { APPLY_SESSION_SECONDS, PipelineStack, pipelineBuildRoleArns } from "./src/stacks/pipeline-stack";
 
 const root = process.env.PLATFORM_CONFIG_DIR ?? __dirname;
 const { project, state, environments } = loadPlatformConfigOrExit(root);
@@ -14,7 +15,28 @@ const delivery = loadDeliveryConfigOrExit(root, environments.map((environment) =
 const app = new App();
 
 try {
-  new BootstrapStack(app, { project, state });
+  // Environments in accounts other than the state account's: their deploy roles reach their own states only.
+  const elsewhere = environments.filter((environment) => environment.deployment);
+  new BootstrapStack(app, {
+    project,
+    state,
+    crossAccountStates: elsewhere.flatMap(({ name, backend, deployment }) =>
+      backend.type === "s3" && deployment
+        ? [{ environment: name, accountId: deployment.accountId, keyPrefix: backend.keyPrefix, planRoleArn: deployment.planRoleArn, applyRoleArn: deployment.applyRoleArn }]
+        : [],
+    ),
+  });
+  const pipelineAccount = delivery?.accountId ?? state.accountId;
+  for (const accountId of [...new Set(elsewhere.map((environment) => environment.deployment!.accountId))]) {
+    new AccountBaselineStack(app, {
+      project,
+      state,
+      accountId,
+      environments: elsewhere.filter((environment) => environment.deployment!.accountId === accountId),
+      pipeline: delivery && pipelineAccount ? pipelineBuildRoleArns(project, pipelineAccount) : undefined,
+      applySessionSeconds: APPLY_SESSION_SECONDS,
+    });
+  }
   for (const environment of environments) {
     const core = new CoreStack(app, { project, environment });
     const infra = new InfraStack(app, { project, environment, core });

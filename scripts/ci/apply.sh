@@ -10,6 +10,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 dir=$(stack_dir)
+use_deploy_role
 cd "$dir"
 [ -f tfplan ] || die "$dir/tfplan does not exist: run 'STACK=$STACK scripts/ci/plan.sh' first"
 # A review plan skipped refresh: it shows a proposed change, not what applying it would do now.

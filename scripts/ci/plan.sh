@@ -9,6 +9,7 @@
 #   plan.txt   the human-readable plan; its last line is the summary ("Plan: 1 to add, ...")
 # Environment: STACK (required); TERRAFORM (default terraform; tofu works); STACKS_DIR (default
 # cdktf.out/stacks); PLAN_SUMMARY_URI (optional s3:// URI: plan.txt is copied there for approvers);
+# DEPLOY_ROLE_ARN (optional): run as this role of an environment account (lib.sh use_deploy_role);
 # PLAN_MODE: `refresh` (default) compares with what exists and holds the lock; `review` plans a
 # proposed change without refresh and without the lock, for pull requests, whose role may read
 # only state and data sources. apply.sh refuses a review plan.
@@ -16,6 +17,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 dir=$(stack_dir)
+use_deploy_role
 cd "$dir"
 say "planning $STACK in $dir with $($TERRAFORM version | sed -n 1p)"
 export TF_IN_AUTOMATION=${TF_IN_AUTOMATION:-1} TF_INPUT=${TF_INPUT:-0}

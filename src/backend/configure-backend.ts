@@ -6,7 +6,7 @@ import { cloudWorkspaceName, s3StateKey } from "../config/state-location";
  * Gives a stack the backend its environment's entry in backend.config.json asks for.
  * `stateKeyPart` names the stack's own state object (the layer, or "bootstrap").
  */
-export function configureBackend(stack: TerraformStack, backend: ResolvedBackendSettings, stateKeyPart: string): void {
+export function configureBackend(stack: TerraformStack, backend: ResolvedBackendSettings, stateKeyPart: string, options: { crossAccount?: boolean } = {}): void {
   if (backend.type === "cloud") {
     new CloudBackend(stack, {
       hostname: backend.hostname,
@@ -22,6 +22,10 @@ export function configureBackend(stack: TerraformStack, backend: ResolvedBackend
     encrypt: backend.encrypt,
     kmsKeyId: backend.kmsKeyId,
     dynamodbTable: backend.lockTable,
+    // The backend lists `<workspace_key_prefix>/` on every init and plan (its workspaces). Across
+    // accounts the bucket admits a deploy role only under its own key prefix, so the listing stays
+    // there too (the default prefix `env:` sits at the bucket's root, beside every environment).
+    ...(options.crossAccount ? { workspaceKeyPrefix: `${backend.keyPrefix}/env:` } : {}),
   });
   if (backend.useLockfile) {
     // cdktf 0.21's S3Backend predates S3 native locking (Terraform 1.10+, OpenTofu 1.10+).

@@ -80,6 +80,20 @@ export const backendConfigSchema = z.strictObject({
         .describe("The state bucket the bootstrap stack creates (and `<bucket>-logs` for its access logs). Bucket names are global: make it yours."),
       lockTable: lockTableName.describe("The lock table the bootstrap stack creates."),
       region: awsRegion.describe("Where the bootstrap stack creates them."),
+      accountId: z
+        .string({ error: 'must be a 12-digit AWS account id in quotes, such as "123456789012"' })
+        .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id in quotes, such as "123456789012"' })
+        .optional()
+        .describe(
+          "The account of the state bucket and the pipeline (the tooling account). Needed when environments run in other accounts: each of those gets deploy roles in its own account, which the bucket and the state key admit to its own state only.",
+        ),
+      adminRoleName: z
+        .string({ error: "must be an IAM role name string" })
+        .regex(/^[\w+=,.@-]{1,64}$/, { error: "must be an IAM role name: 1-64 letters, digits and +=,.@_-" })
+        .optional()
+        .describe(
+          "The administrator role in each environment account through which an administrator applies its account-<id> stack. Default: OrganizationAccountAccessRole, which AWS Organizations creates in member accounts.",
+        ),
       bootstrapBackend: z
         .enum(["local", "s3"], { error: 'must be "local" (before the bucket exists) or "s3" (after migrating)' })
         .default("local")

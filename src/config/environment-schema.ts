@@ -308,7 +308,20 @@ export const environmentSchema = z
       .string({ error: 'must be a 12-digit AWS account id in quotes, such as "123456789012"' })
       .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id in quotes, such as "123456789012"' })
       .optional()
-      .describe("When set, the AWS provider refuses to touch any other account (allowed_account_ids)."),
+      .describe(
+        "When set, the AWS provider refuses to touch any other account (allowed_account_ids). An account other than backend.config.json state.accountId gets deploy roles of its own (stack account-<id>).",
+      ),
+    deployers: z
+      .array(
+        z
+          .string({ error: "must be an IAM role or user ARN string" })
+          .regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/, {
+            error: 'must be an IAM role or user ARN such as "arn:aws:iam::123456789012:role/platform-admins"',
+          }),
+        { error: "must be a list of IAM role or user ARNs" },
+      )
+      .optional()
+      .describe("People (IAM roles or users) who may assume this environment's deploy roles besides the pipeline; only for an environment outside the state account."),
     drRegion: awsRegion.default("us-west-2").describe("Where backups are copied for disaster recovery."),
     alertEmails: z
       .array(z.email({ error: 'must be an e-mail address such as "oncall@example.com"' }), {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { z } from "zod";
+import { accountLayoutProblems, type CrossAccountDeployment, crossAccountDeployment } from "./accounts";
 import { type BackendConfig, backendConfigSchema, NAME_PATTERN, type ResolvedBackendSettings } from "./backend-schema";
 import { type Environment, environmentSchema, subnetPlanFor } from "./environment-schema";
 import { BOOTSTRAP_STACK, LAYERS, stackName } from "./layers";
@@ -12,6 +13,8 @@ export const BACKEND_CONFIG_FILE = "backend.config.json";
 
 export interface PlatformEnvironment extends Environment {
   readonly backend: ResolvedBackendSettings;
+  /** Present when the environment runs outside the state account (`accounts.ts`). */
+  readonly deployment?: CrossAccountDeployment;
 }
 
 export interface PlatformConfig {
@@ -86,7 +89,8 @@ export function loadPlatformConfig(root: string): PlatformConfig {
     }
     if (!backend || !backendConfig.ok) continue;
     const resolved = resolveStateKey(backend, backendConfig.value.state, name, problems);
-    if (resolved) environments.push({ ...settings, name, subnetPlan: subnetPlanFor(parsed.value), backend: resolved });
+    const deployment = crossAccountDeployment(backendConfig.value.project, backendConfig.value.state, { name, ...settings });
+    if (resolved) environments.push({ ...settings, name, subnetPlan: subnetPlanFor(parsed.value), backend: resolved, ...(deployment ? { deployment } : {}) });
   }
 
   if (backendConfig.ok) {
@@ -99,6 +103,13 @@ export function loadPlatformConfig(root: string): PlatformConfig {
       }
     }
     problems.push(...duplicateStateLocations(backendConfig.value, environments));
+    problems.push(
+      ...accountLayoutProblems(
+        backendConfig.value,
+        environments.map((environment) => ({ ...environment, file: `${ENVIRONMENTS_DIR}/${environment.name}.json` })),
+        BACKEND_CONFIG_FILE,
+      ),
+    );
   }
 
   if (problems.length > 0 || !backendConfig.ok) throw new ConfigError(problems);

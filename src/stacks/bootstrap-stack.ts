@@ -6,13 +6,15 @@ import type { BackendConfig } from "../config/backend-schema";
 import { BOOTSTRAP_STACK } from "../config/layers";
 import { stateKeyAlias } from "../config/state-location";
 import { AccountContext } from "../constructs/account/account-context";
-import { StateStore } from "../constructs/state/state-store";
+import { type CrossAccountState, StateStore } from "../constructs/state/state-store";
 import { Naming } from "../naming/naming";
 import { requireTerraformVersion } from "../config/terraform-version";
 
 export interface BootstrapStackProps {
   readonly project: string;
   readonly state: BackendConfig["state"];
+  /** Environments in other accounts, whose deploy roles the bucket and key admit to their own states. Default: none. */
+  readonly crossAccountStates?: readonly CrossAccountState[];
 }
 
 /**
@@ -47,10 +49,11 @@ export class BootstrapStack extends TerraformStack {
     requireTerraformVersion(this);
     new AwsProvider(this, "aws", {
       region: state.region,
+      allowedAccountIds: state.accountId ? [state.accountId] : undefined,
       defaultTags: [{ tags: new Naming(props.project, "shared").tags("state") }],
     });
     const account = new AccountContext(this, "account");
-    this.stateStore = new StateStore(this, "state", { bucketName: state.bucket, lockTableName: state.lockTable, account });
+    this.stateStore = new StateStore(this, "state", { bucketName: state.bucket, lockTableName: state.lockTable, account, crossAccountStates: props.crossAccountStates });
     new TerraformOutput(this, "state_bucket", { value: this.stateStore.bucket.name });
     new TerraformOutput(this, "lock_table", { value: this.stateStore.lockTable.name });
     new TerraformOutput(this, "state_kms_key_arn", { value: this.stateStore.kmsKey.arn });

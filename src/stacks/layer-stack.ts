@@ -27,7 +27,7 @@ export abstract class LayerStack extends TerraformStack {
     super(scope, stackName(layer, props.environment.name));
     this.environment = props.environment;
     this.naming = new Naming(props.project, props.environment.name);
-    configureBackend(this, props.environment.backend, layer);
+    configureBackend(this, props.environment.backend, layer, { crossAccount: props.environment.deployment !== undefined });
     requireTerraformVersion(this);
     this.aws = new AwsProvider(this, "aws", {
       region: props.environment.region,

@@ -19,12 +19,19 @@ import { environmentBoundaryNames } from "../constructs/iam/workload-iam-baselin
 import { LogRetentionDefault } from "../constructs/logging/log-retention-default";
 import { ACCESS_LOG_BUCKET_SUFFIX } from "../constructs/state/state-store";
 import { Naming } from "../naming/naming";
+import { PARTITION } from "../config/accounts";
 import { requireTerraformVersion } from "../config/terraform-version";
 import { assumedBy } from "../constructs/iam/assumed-by";
 
 export const PIPELINE_STACK = "pipeline";
 /** The pipeline's names start `<project>-delivery-`; its tags say environment and layer "delivery". */
 export const DELIVERY = "delivery";
+
+/** The pipeline's Terraform roles (`TerraformRoles` with rolePart "build"), which environment accounts' deploy roles trust. */
+export function pipelineBuildRoleArns(project: string, accountId: string): { planRoleArn: string; applyRoleArn: string } {
+  const naming = new Naming(project, DELIVERY);
+  return { planRoleArn: `arn:${PARTITION}:iam::${accountId}:role/${naming.name("build", "plan")}`, applyRoleArn: `arn:${PARTITION}:iam::${accountId}:role/${naming.name("build", "apply")}` };
+}
 /**
  * The apply roles' longest session, and the apply build's timeout: a first apply of an environment
  * (Aurora, CloudFront, NAT, the cache) can take well over the default hour, and a state write after
@@ -64,6 +71,11 @@ export class PipelineStack extends TerraformStack {
   constructor(scope: Construct, props: PipelineStackProps) {
     super(scope, PIPELINE_STACK);
     const { project, state, delivery } = props;
+    if (state.accountId && delivery.accountId && state.accountId !== delivery.accountId) {
+      throw new Error(
+        `delivery.config.json: accountId: ${delivery.accountId} is not the state account ${state.accountId} (backend.config.json state.accountId); the pipeline keeps its state in the state bucket and reaches the environment accounts from there: run it in the state account`,
+      );
+    }
     const naming = new Naming(project, DELIVERY);
     this.naming = naming;
     configureBackend(
@@ -136,6 +148,8 @@ export class PipelineStack extends TerraformStack {
         ],
         stateKeys: [stateKeyAlias(state.bucket), ...states.map((location) => location.kmsKeyId)],
       },
+      // The environment accounts' deploy roles: the pipeline plans and applies those environments through them.
+      assumableRoleArns: promoted.flatMap((environment) => (environment.deployment ? [environment.deployment.planRoleArn, environment.deployment.applyRoleArn] : [])),
       environmentBoundaryArns: promoted.flatMap((environment) =>
         Object.values(environmentBoundaryNames(new Naming(project, environment.name))).map(
           (name) => `arn:${account.partition}:iam::${environment.accountId ?? account.accountId}:policy/${name}`,
@@ -158,6 +172,10 @@ export class PipelineStack extends TerraformStack {
       boundaryArn: this.boundary.arn,
       applySessionSeconds: APPLY_SESSION_SECONDS,
       runtimeStatements: buildRuntimeStatements({ account, naming, artifactBucketArn: this.artifacts.bucketArn, kmsKeyArn: this.artifacts.kmsKeyArn }),
+      deployRoleArns: {
+        plan: promoted.flatMap((environment) => (environment.deployment ? [environment.deployment.planRoleArn] : [])),
+        apply: promoted.flatMap((environment) => (environment.deployment ? [environment.deployment.applyRoleArn] : [])),
+      },
     });
 
     this.builds = new BuildProjects(this, "builds", {
@@ -177,6 +195,9 @@ export class PipelineStack extends TerraformStack {
       account,
       boundaryArn: this.boundary.arn,
       environments: delivery.environments,
+      deployRoles: Object.fromEntries(
+        promoted.flatMap((environment) => (environment.deployment ? [[environment.name, { plan: environment.deployment.planRoleArn, apply: environment.deployment.applyRoleArn }]] : [])),
+      ),
       approvalBefore: delivery.approvalBefore,
       projects: {
         synth: { name: this.builds.projects.synth.name, arn: this.builds.projects.synth.arn },
@@ -194,9 +215,10 @@ export class PipelineStack extends TerraformStack {
 
     if (delivery.backend.enabled || delivery.frontend.enabled) {
       const targets: AppDeliveryEnvironment[] = promoted.map((environment) => {
-        if (delivery.accountId && environment.accountId && environment.accountId !== delivery.accountId) {
+        const pipelineAccount = delivery.accountId ?? state.accountId;
+        if (environment.deployment || (pipelineAccount && environment.accountId && environment.accountId !== pipelineAccount)) {
           throw new Error(
-            `environment "${environment.name}" runs in account ${environment.accountId}, the pipeline in ${delivery.accountId}: the backend and frontend pipelines deploy only within their own account`,
+            `environment "${environment.name}" runs in account ${environment.accountId}, the pipeline in ${pipelineAccount}: the backend and frontend pipelines deploy only within their own account (the infrastructure pipeline deploys across accounts); disable "backend" and "frontend" in delivery.config.json or leave that environment out of "environments"`,
           );
         }
         return {

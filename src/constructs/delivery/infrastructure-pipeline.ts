@@ -19,6 +19,8 @@ export interface PipelineLayoutProps {
   readonly environments: readonly string[];
   /** Environments whose applies wait for a manual approval. */
   readonly approvalBefore: readonly string[];
+  /** Environments in other accounts: plan.sh and apply.sh run as these roles there (DEPLOY_ROLE_ARN). Default: none. */
+  readonly deployRoles?: Readonly<Record<string, { readonly plan: string; readonly apply: string }>>;
   readonly projects: BuildProjectRefs;
   readonly connectionArn: string;
   readonly repository: string;
@@ -85,13 +87,18 @@ export function pipelineStages(props: PipelineLayoutProps): CodepipelineStage[] 
   ];
   for (const environment of props.environments) {
     const approve = props.approvalBefore.includes(environment);
+    const deployRoles = props.deployRoles?.[environment];
     for (const layer of LAYERS) {
       const stack = stackName(layer, environment);
       const plan = `plan_${stack.replace(/-/g, "_")}`;
       const actions: CodepipelineStageAction[] = [
         {
           name: "Plan",
-          ...build("plan", { STACK: stack, PLAN_SUMMARY_URI: `s3://${props.summaryBucket}/${planSummaryKey(stack)}` }),
+          ...build("plan", {
+            STACK: stack,
+            PLAN_SUMMARY_URI: `s3://${props.summaryBucket}/${planSummaryKey(stack)}`,
+            ...(deployRoles ? { DEPLOY_ROLE_ARN: deployRoles.plan } : {}),
+          }),
           inputArtifacts: ["synth"],
           outputArtifacts: [plan],
           runOrder: 1,
@@ -111,7 +118,7 @@ export function pipelineStages(props: PipelineLayoutProps): CodepipelineStage[] 
           },
         });
       }
-      actions.push({ name: "Apply", ...build("apply", { STACK: stack }), inputArtifacts: [plan], runOrder: approve ? 3 : 2 });
+      actions.push({ name: "Apply", ...build("apply", { STACK: stack, ...(deployRoles ? { DEPLOY_ROLE_ARN: deployRoles.apply } : {}) }), inputArtifacts: [plan], runOrder: approve ? 3 : 2 });
       stages.push({ name: stack, action: actions });
     }
   }

@@ -51,6 +51,8 @@ export interface TerraformRolesProps {
   readonly applySessionSeconds: number;
   /** What both roles also need where they run (build logs, artifacts). Default: nothing. */
   readonly runtimeStatements?: DataAwsIamPolicyDocumentStatement[];
+  /** Deploy roles of environments in other accounts each role works through (`accounts.ts`). Default: none. */
+  readonly deployRoleArns?: { readonly plan: readonly string[]; readonly apply: readonly string[] };
 }
 
 /** Only the pipeline's own refresh may read these secret values, and only the project's. */
@@ -172,6 +174,9 @@ export class TerraformRoles extends Construct {
           ]
         : []),
       ...(props.runtimeStatements ?? []),
+      ...((props.deployRoleArns?.plan.length ?? 0) > 0
+        ? [{ sid: "PlanThroughTheEnvironmentAccountsPlanRoles", actions: ["sts:AssumeRole"], resources: [...props.deployRoleArns!.plan] }]
+        : []),
     ];
     this.planPolicy = new DataAwsIamPolicyDocument(this, "plan-policy-document", { statement: planStatements });
     new IamRolePolicy(this, "plan-policy", { role: this.planRole.id, name: refresh ? "state-locks-secrets" : "state", policy: this.planPolicy.json });
@@ -184,8 +189,14 @@ export class TerraformRoles extends Construct {
       maxSessionDuration: props.applySessionSeconds,
     });
     new IamRolePolicyAttachment(this, "apply-administrator", { role: this.applyRole.name, policyArn: awsManaged("AdministratorAccess") });
-    if (props.runtimeStatements && props.runtimeStatements.length > 0) {
-      const runtime = new DataAwsIamPolicyDocument(this, "apply-runtime-document", { statement: props.runtimeStatements });
+    const applyRuntime = [
+      ...(props.runtimeStatements ?? []),
+      ...((props.deployRoleArns?.apply.length ?? 0) > 0
+        ? [{ sid: "ApplyThroughTheEnvironmentAccountsApplyRoles", actions: ["sts:AssumeRole"], resources: [...props.deployRoleArns!.apply] }]
+        : []),
+    ];
+    if (applyRuntime.length > 0) {
+      const runtime = new DataAwsIamPolicyDocument(this, "apply-runtime-document", { statement: applyRuntime });
       new IamRolePolicy(this, "apply-runtime", { role: this.applyRole.id, name: "runtime", policy: runtime.json });
     }
   }
@@ -194,6 +205,10 @@ export class TerraformRoles extends Construct {
 export interface ApplyBoundaryProps {
   readonly naming: Naming;
   readonly account: AccountContext;
+  /** The roles it caps, kept as they are: default `<prefix>-*` (the pipeline's delivery roles); `<project>-*-deploy-*` in an environment account. */
+  readonly deliveryRoleNamePattern?: string;
+  /** Deploy roles in other accounts the capped roles may assume (the pipeline into environment accounts). Default: none. */
+  readonly assumableRoleArns?: readonly string[];
   /** The state store whose protections no apply may weaken. */
   readonly stateStore: Omit<StateStoreGuard, "partition" | "accountId">;
   /** Boundaries of the environments' roles (`environmentBoundaryNames`): the only ones a role the apply roles create may carry. */
@@ -254,6 +269,7 @@ export class ApplyBoundary extends Construct {
           // role, trusted by whoever the creator names, past the approvals.
           allowedBoundaryArns: props.environmentBoundaryArns,
           roleNamePattern: `${naming.project}-*`,
+          assumableRoleArns: props.assumableRoleArns,
         }),
         {
           sid: "DeliveryRolesAndThisBoundaryStayAsTheyAre",
@@ -273,7 +289,10 @@ export class ApplyBoundary extends Construct {
             "iam:SetDefaultPolicyVersion",
             "iam:DeletePolicy",
           ],
-          resources: [account.arn("iam", `role/${naming.prefix}-*`, { regional: false }), account.arn("iam", `policy/${naming.prefix}-*`, { regional: false })],
+          resources: [
+            account.arn("iam", `role/${props.deliveryRoleNamePattern ?? `${naming.prefix}-*`}`, { regional: false }),
+            account.arn("iam", `policy/${naming.prefix}-*`, { regional: false }),
+          ],
         },
       ],
     });

@@ -131,6 +131,8 @@ export interface RoleGuard {
   readonly allowedBoundaryArns: readonly string[];
   /** Role names the holder may pass, trust-edit or assume (`<project>-*`): all carry an allowed boundary. */
   readonly roleNamePattern: string;
+  /** Roles of other accounts it may also assume (environment accounts' deploy roles, each bounded there). */
+  readonly assumableRoleArns?: readonly string[];
 }
 
 /**
@@ -160,7 +162,8 @@ export function roleEscalationDenies(guard: RoleGuard): DataAwsIamPolicyDocument
       sid: "OnlyTheProjectsRolesArePassedTrustedOrAssumed",
       effect: "Deny",
       actions: ["iam:PassRole", "iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
-      notResources: [`arn:${guard.partition}:iam::${guard.accountId}:role/${guard.roleNamePattern}`],
+      // Roles of other accounts can be neither passed nor re-trusted from here; only assumed.
+      notResources: [`arn:${guard.partition}:iam::${guard.accountId}:role/${guard.roleNamePattern}`, ...(guard.assumableRoleArns ?? [])],
     },
   ];
 }

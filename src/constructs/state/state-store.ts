@@ -1,6 +1,7 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Construct } from "constructs";
 import { stateKeyAlias } from "../../config/state-location";
 import type { AccountContext } from "../account/account-context";
@@ -8,10 +9,22 @@ import { keyPolicy } from "../encryption/key-policy";
 import { AccessLogBucket } from "../storage/access-log-bucket";
 import { SecureBucket } from "../storage/secure-bucket";
 
+/** An environment in another account whose deploy roles keep its state here. */
+export interface CrossAccountState {
+  readonly environment: string;
+  readonly accountId: string;
+  /** Its states are `<keyPrefix>/<layer>.tfstate`, locked by `<key>.tflock` objects beside them. */
+  readonly keyPrefix: string;
+  readonly planRoleArn: string;
+  readonly applyRoleArn: string;
+}
+
 export interface StateStoreProps {
   readonly bucketName: string;
   readonly lockTableName: string;
   readonly account: AccountContext;
+  /** Environments of other accounts: their deploy roles are admitted to their own key prefix, nothing else. Default: none. */
+  readonly crossAccountStates?: readonly CrossAccountState[];
 }
 
 /** Suffix of the bucket that receives the state bucket's access logs. */
@@ -32,12 +45,31 @@ export class StateStore extends Construct {
     super(scope, id);
     const { account } = props;
     const keep = { preventDestroy: true };
+    const crossAccount = props.crossAccountStates ?? [];
+    const deployRoles = crossAccount.flatMap((state) => [state.planRoleArn, state.applyRoleArn]);
+    const accountRoot = (accountId: string) => `arn:${account.partition}:iam::${accountId}:root`;
 
     this.kmsKey = new KmsKey(this, "key", {
       description: `Encrypts Terraform state in ${props.bucketName} and locks in ${props.lockTableName}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: keyPolicy(account),
+      policy: keyPolicy(
+        account,
+        crossAccount.length === 0
+          ? []
+          : [
+              {
+                // Through S3 only (reading and writing state and lock files), and only these roles of those accounts.
+                Sid: "OtherAccountsDeployRolesUseTheKeyThroughS3",
+                Principal: { AWS: [...new Set(crossAccount.map((state) => accountRoot(state.accountId)))] },
+                Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                Condition: {
+                  ArnEquals: { "aws:PrincipalArn": deployRoles },
+                  StringEquals: { "kms:ViaService": `s3.${account.region}.amazonaws.com` },
+                },
+              },
+            ],
+      ),
       lifecycle: keep,
     });
     new KmsAlias(this, "key-alias", { name: stateKeyAlias(props.bucketName), targetKeyId: this.kmsKey.keyId });
@@ -63,8 +95,13 @@ export class StateStore extends Construct {
           principals: [{ type: "*", identifiers: ["*"] }],
           actions: ["s3:*"],
           resources: [`arn:${account.partition}:s3:::${props.bucketName}`, `arn:${account.partition}:s3:::${props.bucketName}/*`],
-          condition: [{ test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [account.accountId] }],
+          condition: [
+            { test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [account.accountId] },
+            // Other accounts' deploy roles, each limited by the statements below to its own environment.
+            ...(deployRoles.length > 0 ? [{ test: "ArnNotEquals", variable: "aws:PrincipalArn", values: deployRoles }] : []),
+          ],
         },
+        ...crossAccount.flatMap((state) => crossAccountStatements(account.partition, props.bucketName, state, accountRoot(state.accountId))),
       ],
     });
 
@@ -79,4 +116,29 @@ export class StateStore extends Construct {
       lifecycle: keep,
     });
   }
+}
+
+/**
+ * What the deploy roles of an environment in another account may do in the state bucket: list and
+ * read its own prefix, hold its own lock files, and (the apply role only) write its own states.
+ * Principals are the account root narrowed by `aws:PrincipalArn`, because a bucket policy naming a
+ * role that does not exist yet is refused, and the roles come after the bucket.
+ */
+function crossAccountStatements(partition: string, bucket: string, state: CrossAccountState, accountRoot: string): DataAwsIamPolicyDocumentStatement[] {
+  const prefix = `arn:${partition}:s3:::${bucket}/${state.keyPrefix}`;
+  const id = state.environment.replace(/[^A-Za-z0-9]/g, "");
+  const of = (roles: string[]) => ({ principals: [{ type: "AWS", identifiers: [accountRoot] }], condition: [{ test: "ArnEquals", variable: "aws:PrincipalArn", values: roles }] });
+  const both = of([state.planRoleArn, state.applyRoleArn]);
+  return [
+    {
+      sid: `${id}DeployRolesListTheirPrefix`,
+      actions: ["s3:ListBucket"],
+      resources: [`arn:${partition}:s3:::${bucket}`],
+      principals: both.principals,
+      condition: [...both.condition, { test: "StringLike", variable: "s3:prefix", values: [`${state.keyPrefix}/*`] }],
+    },
+    { sid: `${id}DeployRolesReadTheirStates`, actions: ["s3:GetObject"], resources: [`${prefix}/*`], ...both },
+    { sid: `${id}DeployRolesHoldTheirLocks`, actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${prefix}/*.tflock`], ...both },
+    { sid: `${id}ApplyRoleWritesTheirStates`, actions: ["s3:PutObject"], resources: [`${prefix}/*`], ...of([state.applyRoleArn]) },
+  ];
 }
