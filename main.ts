@@ -1,4 +1,5 @@
 import "./src/synthesis-speed";
+import { existsSync, rmSync } from "node:fs";
 import { App } from "cdktf";
 import { loadDeliveryConfigOrExit } from "./src/config/delivery-schema";
 import { loadPlatformConfigOrExit } from "./src/config/load";
@@ -12,6 +13,8 @@ import { APPLY_SESSION_SECONDS, PipelineStack, pipelineBuildRoleArns } from "./s
 const root = process.env.PLATFORM_CONFIG_DIR ?? __dirname;
 const { project, state, environments } = loadPlatformConfigOrExit(root);
 const delivery = loadDeliveryConfigOrExit(root, environments.map((environment) => environment.name));
+// App creates its output directory at once; a synthesis that stops must not leave one behind.
+const outdirExisted = existsSync(process.env.CDKTF_OUTDIR ?? "cdktf.out");
 const app = new App();
 
 try {
@@ -48,6 +51,7 @@ try {
   // message naming the fix; nothing is written before app.synth(), so cdktf.out stays as it was.
   if (!(error instanceof Error) || process.env.PLATFORM_DEBUG) throw error;
   console.error(`Synthesis stopped: ${error.message}`);
+  if (!outdirExisted) rmSync(app.outdir, { recursive: true, force: true });
   process.exit(1);
 }
 

@@ -163,6 +163,26 @@ describe("scripts/ci", () => {
     });
   });
 
+  it("runs Terraform as DEPLOY_ROLE_ARN through a profile of its own that renews itself from the build's credentials, or from the caller's profile", () => {
+    const probe = (env: Record<string, string>) =>
+      spawnSync("bash", ["-c", `source ${script("lib.sh")} && use_deploy_role && echo "profile=$AWS_PROFILE keys=\${AWS_ACCESS_KEY_ID:-none}" && cat "\${AWS_CONFIG_FILE:-/dev/null}"`], {
+        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "platform-home-")), TERRAFORM: "bash", STACK: "core-prod", ...env },
+        encoding: "utf8",
+      });
+    const role = "arn:aws:iam::333333333333:role/platform-prod-deploy-apply";
+    const build = probe({ DEPLOY_ROLE_ARN: role, AWS_ACCESS_KEY_ID: "AKIAEXAMPLE" });
+    expect(build.status).toBe(0);
+    expect(build.stdout).toContain("profile=platform-deploy keys=none");
+    expect(build.stdout).toMatch(new RegExp(`\\[profile platform-deploy\\]\nrole_arn = ${role}\ncredential_source = EcsContainer\nrole_session_name = core-prod-\\d+\n`));
+    const person = probe({ DEPLOY_ROLE_ARN: role, AWS_PROFILE: "tooling-admin" });
+    expect(person.stdout).toMatch(/role_arn = .*\nsource_profile = tooling-admin\n/);
+    const none = probe({});
+    expect([none.status, none.stdout]).toEqual([0, "profile= keys=none\n"]);
+    const wrong = probe({ DEPLOY_ROLE_ARN: "platform-prod-deploy-apply" });
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toContain("is not an IAM role ARN");
+  });
+
   it("stacks.sh lists the pipeline's stacks in promotion order, for the GitHub Actions workflow", () => {
     const { environments } = loadDeliveryConfig(REPOSITORY_ROOT)!;
     const run = bash(script("stacks.sh"), {});
