@@ -38,6 +38,10 @@ try {
       environments: elsewhere.filter((environment) => environment.deployment!.accountId === accountId),
       pipeline: delivery && pipelineAccount ? pipelineBuildRoleArns(project, pipelineAccount) : undefined,
       applySessionSeconds: APPLY_SESSION_SECONDS,
+      appDelivery:
+        delivery && pipelineAccount && (delivery.backend.enabled || delivery.frontend.enabled)
+          ? { backend: delivery.backend.enabled, frontend: delivery.frontend.enabled, pipelineAccountId: pipelineAccount, environments: delivery.environments }
+          : undefined,
     });
   }
   for (const environment of environments) {

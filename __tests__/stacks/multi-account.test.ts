@@ -144,7 +144,16 @@ describe("the three-account layout: state and pipeline in 111111111111, dev and 
     expect(account.provider.aws[0]).toMatchObject({ allowed_account_ids: [DEV_AND_STAGE], assume_role: [{ role_arn: `arn:aws:iam::${DEV_AND_STAGE}:role/OrganizationAccountAccessRole` }] });
     expect(account.terraform.backend.s3).toMatchObject({ bucket: BUCKET, key: `platform/accounts/${DEV_AND_STAGE}.tfstate` });
     const roles = Object.values<Json>(account.resource.aws_iam_role);
-    expect(roles.map((role) => role.name).sort()).toEqual(["platform-dev-deploy-apply", "platform-dev-deploy-plan", "platform-stage-deploy-apply", "platform-stage-deploy-plan"]);
+    // dev runs zip functions, so only stage (images) gets a backend deploy role.
+    expect(roles.map((role) => role.name).sort()).toEqual([
+      "platform-dev-deploy-apply",
+      "platform-dev-deploy-plan",
+      "platform-dev-frontend-publish",
+      "platform-stage-backend-deploy",
+      "platform-stage-deploy-apply",
+      "platform-stage-deploy-plan",
+      "platform-stage-frontend-publish",
+    ]);
     for (const role of roles) expect(role.permissions_boundary).toMatch(/aws_iam_policy\.apply-boundary/);
     expect(Object.values<Json>(account.resource.aws_iam_policy).map((policy) => policy.name)).toContain("platform-deploy-apply-boundary");
     const trust = (kind: string) => documents(`account-${DEV_AND_STAGE}`).find((document) => document.statement[0].sid === "ThePipelineAndTheNamedPeople" && document.statement[0].condition[0].values[0].endsWith(`build-${kind}`))!;
@@ -169,6 +178,46 @@ describe("the three-account layout: state and pipeline in 111111111111, dev and 
     expect(statement("pipeline", "OnlyTheProjectsRolesArePassedTrustedOrAssumed").not_resources).toEqual(
       expect.arrayContaining([`arn:aws:iam::${PROD}:role/platform-prod-deploy-plan`, `arn:aws:iam::${PROD}:role/platform-prod-deploy-apply`]),
     );
+  });
+});
+
+describe("the backend and frontend pipelines across accounts", () => {
+  let stacks: Map<string, StackJson>;
+  beforeAll(() => {
+    const run = runSynth(example());
+    expect([run.status, run.stderr]).toEqual([0, ""]);
+    stacks = readStacks(run.outdir);
+  });
+  const documents = (name: string): Json[] => Object.values((stacks.get(name) as Json).data?.aws_iam_policy_document ?? {});
+
+  it("gives each step for an environment account only sts:AssumeRole on that environment's role there, named to the step in DEPLOY_ROLE_ARN", () => {
+    const pipeline = stacks.get("pipeline") as Json;
+    const projects = Object.values<Json>(pipeline.resource.aws_codebuild_project);
+    const variable = (name: string) => projects.find((project) => project.name === name)!.environment.environment_variable.find((entry: Json) => entry.name === "DEPLOY_ROLE_ARN")?.value;
+    expect(variable("platform-delivery-backend-deploy-prod")).toBe(`arn:aws:iam::${PROD}:role/platform-prod-backend-deploy`);
+    expect(variable("platform-delivery-frontend-publish-dev")).toBe(`arn:aws:iam::${DEV_AND_STAGE}:role/platform-dev-frontend-publish`);
+    const stepPolicy = documents("pipeline").find((document) => document.statement.some((statement: Json) => statement.sid === "ActThroughTheEnvironmentAccountsRole" && statement.resources[0].endsWith("platform-prod-backend-deploy")))!;
+    const own = stepPolicy.statement.filter((statement: Json) => !/Logs|Artifact|PipelineKey|Report/i.test(statement.sid ?? ""));
+    expect(own.flatMap((statement: Json) => statement.actions)).toEqual(["sts:AssumeRole"]);
+  });
+
+  it("holds the step's grants in the environment account, trusted by that step's role only", () => {
+    const account = stacks.get(`account-${PROD}`) as Json;
+    const roles = Object.values<Json>(account.resource.aws_iam_role).map((role) => role.name).sort();
+    expect(roles).toEqual(["platform-prod-backend-deploy", "platform-prod-deploy-apply", "platform-prod-deploy-plan", "platform-prod-frontend-publish"]);
+    const trust = documents(`account-${PROD}`).find((document) => document.statement[0].sid === "ThePipelinesStepForThisEnvironment" && document.statement[0].condition[0].values[0].endsWith("backend-deploy-prod"))!;
+    expect(trust.statement[0].condition).toEqual([{ test: "ArnEquals", variable: "aws:PrincipalArn", values: [`arn:aws:iam::${TOOLING}:role/platform-delivery-backend-deploy-prod`] }]);
+    const grants = documents(`account-${PROD}`).flatMap((document) => document.statement).map((statement: Json) => statement.sid);
+    expect(grants).toEqual(expect.arrayContaining(["RollTheFunction", "ReadTheImage", "WriteTheSiteBucket", "InvalidateTheSite"]));
+  });
+
+  it("lets the environment's image repository admit the pipeline's build role from the state account for pushes only", () => {
+    const policy = JSON.parse(Object.values<Json>((stacks.get("infra-prod") as Json).resource.aws_ecr_repository_policy)[0].policy);
+    const push = policy.Statement.find((statement: Json) => statement.Sid === "ThePipelinesBuildPushesFromItsAccount");
+    expect(push.Principal).toEqual({ AWS: [`arn:aws:iam::${TOOLING}:root`] });
+    expect(push.Condition).toEqual({ ArnEquals: { "aws:PrincipalArn": [`arn:aws:iam::${TOOLING}:role/platform-delivery-backend-build`] } });
+    expect(push.Action).not.toContain("ecr:DeleteRepository");
+    expect(push.Action).not.toContain("ecr:SetRepositoryPolicy");
   });
 });
 

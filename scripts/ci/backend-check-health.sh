@@ -9,6 +9,9 @@
 set -euo pipefail
 # shellcheck source=scripts/ci/log.sh
 source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
+# shellcheck source=scripts/ci/deploy-role.sh
+source "$(dirname "${BASH_SOURCE[0]}")/deploy-role.sh"
+use_deploy_role
 
 site=${SITE_URL:-}
 if [ -z "$site" ]; then

@@ -11,6 +11,9 @@
 set -euo pipefail
 # shellcheck source=scripts/ci/log.sh
 source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
+# shellcheck source=scripts/ci/deploy-role.sh
+source "$(dirname "${BASH_SOURCE[0]}")/deploy-role.sh"
+use_deploy_role
 
 target=${DEPLOY_TARGET:?set DEPLOY_TARGET to lambda or ecs}
 repository=${REPOSITORY_URI:?set REPOSITORY_URI to the environment ECR repository, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-stage-api}

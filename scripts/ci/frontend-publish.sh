@@ -12,6 +12,9 @@
 set -euo pipefail
 # shellcheck source=scripts/ci/log.sh
 source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
+# shellcheck source=scripts/ci/deploy-role.sh
+source "$(dirname "${BASH_SOURCE[0]}")/deploy-role.sh"
+use_deploy_role
 
 bucket=${SITE_BUCKET:?set SITE_BUCKET to the environment site bucket, e.g. platform-stage-site-123456789012}
 dir=${SITE_DIR:-dist/site}

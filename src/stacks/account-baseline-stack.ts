@@ -1,4 +1,6 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -9,6 +11,13 @@ import type { PlatformEnvironment } from "../config/load";
 import { stateKeyAlias } from "../config/state-location";
 import { requireTerraformVersion } from "../config/terraform-version";
 import { AccountContext } from "../constructs/account/account-context";
+import {
+  type AppDeliveryEnvironment,
+  backendDeployStatements,
+  deliveryRoleNames,
+  deliveryStepRoleNames,
+  frontendPublishStatements,
+} from "../constructs/delivery/app-delivery";
 import { ApplyBoundary, TerraformRoles } from "../constructs/delivery/terraform-roles";
 import { environmentBoundaryNames } from "../constructs/iam/workload-iam-baseline";
 import { ACCESS_LOG_BUCKET_SUFFIX } from "../constructs/state/state-store";
@@ -30,6 +39,8 @@ export interface AccountBaselineStackProps {
   readonly pipeline?: PipelineRoles;
   /** Longest apply session: the pipeline's apply build may run this long. */
   readonly applySessionSeconds: number;
+  /** With the backend or frontend delivery pipeline: the roles their steps act through here. */
+  readonly appDelivery?: { readonly backend: boolean; readonly frontend: boolean; readonly pipelineAccountId: string; readonly environments: readonly string[] };
 }
 
 /**
@@ -118,11 +129,57 @@ export class AccountBaselineStack extends TerraformStack {
           applySessionSeconds: props.applySessionSeconds,
         }),
       );
+      if (props.appDelivery?.environments.includes(environment.name)) this.deliveryRoles(project, environment, props.appDelivery, account);
       new TerraformOutput(this, `${environment.name}_deploy_roles`, {
         value: { plan: roles.get(environment.name)!.planRole.arn, apply: roles.get(environment.name)!.applyRole.arn },
         description: `Plan and apply ${environment.name} through these roles.`,
       });
     }
     this.roles = roles;
+  }
+
+  /**
+   * The roles the backend and frontend pipelines' steps for this environment act through: the same
+   * grants a step has when the environment shares the pipeline's account, trusted only by that
+   * step's role in the pipeline account, inside this account's delivery boundary.
+   */
+  private deliveryRoles(
+    project: string,
+    environment: PlatformEnvironment,
+    delivery: NonNullable<AccountBaselineStackProps["appDelivery"]>,
+    account: AccountContext,
+  ): void {
+    const target: AppDeliveryEnvironment = {
+      name: environment.name,
+      region: environment.region,
+      accountId: environment.accountId,
+      compute: environment.compute,
+      domainName: environment.domain?.name,
+      kmsKey: environment.features.kmsKey,
+    };
+    const names = deliveryRoleNames(project, environment.name);
+    const steps = deliveryStepRoleNames(project, environment.name);
+    const create = (id: string, name: string, stepRole: string, description: string, statements: DataAwsIamPolicyDocumentStatement[]) => {
+      const stepRoleArn = `arn:${PARTITION}:iam::${delivery.pipelineAccountId}:role/${stepRole}`;
+      const trust = new DataAwsIamPolicyDocument(this, `${id}-trust`, {
+        statement: [
+          {
+            sid: "ThePipelinesStepForThisEnvironment",
+            actions: ["sts:AssumeRole"],
+            principals: [{ type: "AWS", identifiers: [`arn:${PARTITION}:iam::${delivery.pipelineAccountId}:root`] }],
+            condition: [{ test: "ArnEquals", variable: "aws:PrincipalArn", values: [stepRoleArn] }],
+          },
+        ],
+      });
+      const role = new IamRole(this, id, { name, description, assumeRolePolicy: trust.json, permissionsBoundary: this.boundary.arn, maxSessionDuration: 3600 });
+      const policy = new DataAwsIamPolicyDocument(this, `${id}-policy-document`, { statement: statements });
+      new IamRolePolicy(this, `${id}-policy`, { role: role.id, name: "delivery", policy: policy.json });
+    };
+    if (delivery.backend && (environment.compute.kind === "ecs" || environment.compute.packaging === "image")) {
+      create(`${environment.name}-backend-deploy`, names.backendDeploy, steps.backendDeploy, `Rolls ${project}-${environment.name}'s API to a new image for the backend pipeline`, backendDeployStatements(project, target, account));
+    }
+    if (delivery.frontend) {
+      create(`${environment.name}-frontend-publish`, names.frontendPublish, steps.frontendPublish, `Publishes ${project}-${environment.name}'s site for the frontend pipeline`, frontendPublishStatements(project, target, account));
+    }
   }
 }

@@ -19,6 +19,8 @@ import { WorkQueue } from "../constructs/messaging/work-queue";
 import { Network } from "../constructs/network/network";
 import { INTERFACE_ENDPOINT_SERVICES } from "../constructs/network/vpc-endpoints";
 import { AccessLogBucket } from "../constructs/storage/access-log-bucket";
+import { PARTITION } from "../config/accounts";
+import { deliveryStepRoleNames } from "../constructs/delivery/app-delivery";
 import { ImageRepository } from "../constructs/registry/image-repository";
 import type { CoreStack } from "./core-stack";
 import { LayerStack, type LayerStackProps } from "./layer-stack";
@@ -102,7 +104,16 @@ export class InfraStack extends LayerStack {
 
     this.workQueue = new WorkQueue(this, "work-queue", { naming, name: "work", workerTimeoutSeconds: environment.compute.workerTimeoutSeconds, kmsKeyArn });
     this.schedules = new ScheduleGroup(this, "schedules", { naming });
-    this.images = new ImageRepository(this, "images", { naming, account, name: "api", kmsKeyArn, protectData });
+    const deployment = environment.deployment;
+    this.images = new ImageRepository(this, "images", {
+      naming,
+      account,
+      name: "api",
+      kmsKeyArn,
+      protectData,
+      // The backend pipeline builds in the state account and pushes here.
+      crossAccountPushers: deployment ? [`arn:${PARTITION}:iam::${deployment.stateAccountId}:role/${deliveryStepRoleNames(naming.project, environment.name).backendBuild}`] : [],
+    });
 
     this.api = new HttpApi(this, "api", {
       naming,

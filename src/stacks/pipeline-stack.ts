@@ -9,7 +9,7 @@ import type { DeliveryConfig } from "../config/delivery-schema";
 import type { PlatformEnvironment } from "../config/load";
 import { AccountContext } from "../constructs/account/account-context";
 import { AlertTopic } from "../constructs/alerting/alert-topic";
-import { type AppDeliveryEnvironment, BackendPipeline, FrontendPipeline } from "../constructs/delivery/app-delivery";
+import { type AppDeliveryEnvironment, BackendPipeline, deliveryRoleNames, FrontendPipeline } from "../constructs/delivery/app-delivery";
 import { ArtifactStore } from "../constructs/delivery/artifact-store";
 import { BuildProjects, buildRuntimeStatements } from "../constructs/delivery/build-projects";
 import { GithubOidc } from "../constructs/delivery/github-oidc";
@@ -149,7 +149,17 @@ export class PipelineStack extends TerraformStack {
         stateKeys: [stateKeyAlias(state.bucket), ...states.map((location) => location.kmsKeyId)],
       },
       // The environment accounts' deploy roles: the pipeline plans and applies those environments through them.
-      assumableRoleArns: promoted.flatMap((environment) => (environment.deployment ? [environment.deployment.planRoleArn, environment.deployment.applyRoleArn] : [])),
+      assumableRoleArns: promoted.flatMap((environment) => {
+        if (!environment.deployment) return [];
+        const { accountId } = environment.deployment;
+        const roles = deliveryRoleNames(project, environment.name);
+        return [
+          environment.deployment.planRoleArn,
+          environment.deployment.applyRoleArn,
+          ...(delivery.backend.enabled ? [`arn:${PARTITION}:iam::${accountId}:role/${roles.backendDeploy}`] : []),
+          ...(delivery.frontend.enabled ? [`arn:${PARTITION}:iam::${accountId}:role/${roles.frontendPublish}`] : []),
+        ];
+      }),
       environmentBoundaryArns: promoted.flatMap((environment) =>
         Object.values(environmentBoundaryNames(new Naming(project, environment.name))).map(
           (name) => `arn:${account.partition}:iam::${environment.accountId ?? account.accountId}:policy/${name}`,
@@ -215,12 +225,8 @@ export class PipelineStack extends TerraformStack {
 
     if (delivery.backend.enabled || delivery.frontend.enabled) {
       const targets: AppDeliveryEnvironment[] = promoted.map((environment) => {
-        const pipelineAccount = delivery.accountId ?? state.accountId;
-        if (environment.deployment || (pipelineAccount && environment.accountId && environment.accountId !== pipelineAccount)) {
-          throw new Error(
-            `environment "${environment.name}" runs in account ${environment.accountId}, the pipeline in ${pipelineAccount}: the backend and frontend pipelines deploy only within their own account (the infrastructure pipeline deploys across accounts); disable "backend" and "frontend" in delivery.config.json or leave that environment out of "environments"`,
-          );
-        }
+        const deployment = environment.deployment;
+        const roles = deliveryRoleNames(project, environment.name);
         return {
           name: environment.name,
           region: environment.region,
@@ -228,6 +234,14 @@ export class PipelineStack extends TerraformStack {
           compute: { kind: environment.compute.kind, packaging: environment.compute.packaging, runtime: environment.compute.runtime },
           domainName: environment.domain?.name,
           kmsKey: environment.features.kmsKey,
+          ...(deployment
+            ? {
+                deliveryRoleArns: {
+                  backendDeploy: `arn:${PARTITION}:iam::${deployment.accountId}:role/${roles.backendDeploy}`,
+                  frontendPublish: `arn:${PARTITION}:iam::${deployment.accountId}:role/${roles.frontendPublish}`,
+                },
+              }
+            : {}),
         };
       });
       const shared = {

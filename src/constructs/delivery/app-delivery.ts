@@ -28,6 +28,12 @@ export interface AppDeliveryEnvironment {
   readonly domainName?: string;
   /** True when the environment encrypts its buckets with its own key (`alias/<project>-<env>`). */
   readonly kmsKey: boolean;
+  /**
+   * Present when the environment runs in another account: its steps act there through these roles
+   * of that account (`account-<id>` creates them with `backendDeployStatements` and
+   * `frontendPublishStatements`), and the pipeline's step roles may only assume them.
+   */
+  readonly deliveryRoleArns?: { readonly backendDeploy: string; readonly frontendPublish: string };
 }
 
 export interface AppDeliveryProps {
@@ -321,43 +327,22 @@ export class BackendPipeline extends DeliveryPipeline {
         ? { DEPLOY_TARGET: "ecs", CLUSTER_NAME: target.clusterName, SERVICE_NAME: target.serviceName, TASK_FAMILY: target.taskFamily, CONTAINER_NAME }
         : { DEPLOY_TARGET: "lambda", FUNCTION_NAME: target.functionName };
       const site: Record<string, string> = environment.domainName ? { SITE_URL: `https://${environment.domainName}` } : { DISTRIBUTION_COMMENT: target.distributionComment };
-      const rollout: DataAwsIamPolicyDocumentStatement[] = ecs
-        ? [
-            // Neither action takes a resource ARN; PassRole below decides which roles a new revision may carry.
-            { sid: "ReadAndRegisterTaskDefinitions", actions: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], resources: ["*"] },
-            {
-              sid: "RollTheService",
-              actions: ["ecs:UpdateService", "ecs:DescribeServices"],
-              resources: [target.arn("ecs", `service/${target.clusterName}/${target.serviceName}`)],
-            },
-            {
-              sid: "PassOnlyTheTaskRoles",
-              actions: ["iam:PassRole"],
-              resources: target.taskRoleNames.map((name) => target.arn("iam", `role/${name}`, false)),
-              condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: [account.servicePrincipal("ecs-tasks")] }],
-            },
-          ]
-        : [
-            {
-              sid: "RollTheFunction",
-              actions: ["lambda:UpdateFunctionCode", "lambda:GetFunction", "lambda:GetFunctionConfiguration"],
-              resources: [target.arn("lambda", `function:${target.functionName}`)],
-            },
-            // Lambda checks that whoever points a function at an image may read that image.
-            { sid: "ReadTheImage", actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resources: [target.repositoryArn] },
-          ];
-      const lookup: DataAwsIamPolicyDocumentStatement[] = environment.domainName
-        ? []
-        : [{ sid: "FindTheDistribution", actions: ["cloudfront:ListDistributions"], resources: ["*"] }];
       const project = self.step(`deploy-${environment.name}`, {
         id: `deploy-${environment.name}`,
         name: naming.name("backend", "deploy", environment.name),
         description: `Rolls the ${target.naming.prefix} API to the new image and checks /api/health`,
         buildspec: appBuildspec(["backend-deploy.sh", "backend-check-health.sh"]),
-        variables: { AWS_REGION: environment.region, AWS_DEFAULT_REGION: environment.region, REPOSITORY_URI: target.repositoryUri, ...runtime, ...site },
+        variables: {
+          AWS_REGION: environment.region,
+          AWS_DEFAULT_REGION: environment.region,
+          REPOSITORY_URI: target.repositoryUri,
+          ...runtime,
+          ...site,
+          ...(environment.deliveryRoleArns ? { DEPLOY_ROLE_ARN: environment.deliveryRoleArns.backendDeploy } : {}),
+        },
         // ECS waits for the service to be stable (up to 40 minutes by default).
         timeoutMinutes: ecs ? 60 : 20,
-        statements: [...rollout, ...lookup],
+        ...throughEnvironmentRole(environment.deliveryRoleArns?.backendDeploy, () => backendDeployStatements(naming.project, environment, account)),
       });
       stages.push(self.environmentStage("deploy", environment.name, (runOrder) => DeliveryPipeline.buildAction("Deploy", project, "image", undefined, runOrder), "deploy the API image to"));
     }
@@ -392,33 +377,6 @@ export class FrontendPipeline extends DeliveryPipeline {
     ];
     for (const environment of props.environments) {
       const target = environmentTargets(naming.project, environment, account);
-      const bucketArn = `arn:${account.partition}:s3:::${target.siteBucket}`;
-      const statements: DataAwsIamPolicyDocumentStatement[] = [
-        { sid: "ListTheSiteBucket", actions: ["s3:ListBucket"], resources: [bucketArn] },
-        { sid: "WriteTheSiteBucket", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [`${bucketArn}/*`] },
-        // The distribution id is an output of infra-<env>; the script finds it by its comment instead
-        // of coupling this stack to that state. Listing takes no resource.
-        { sid: "FindTheDistribution", actions: ["cloudfront:ListDistributions"], resources: ["*"] },
-        // Distribution ARNs carry only the generated id, unknown here: the environment tag every
-        // resource of the environment carries (provider default tags) picks its distribution.
-        {
-          sid: "InvalidateTheSite",
-          actions: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
-          resources: [target.arn("cloudfront", "distribution/*", false)],
-          condition: [{ test: "StringEquals", variable: "aws:ResourceTag/environment", values: [environment.name] }],
-        },
-      ];
-      if (environment.kmsKey) {
-        statements.push({
-          sid: "UseTheEnvironmentKeyThroughS3",
-          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-          resources: [target.arn("kms", "key/*")],
-          condition: [
-            { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${environment.region}.${account.dnsSuffix}`] },
-            { test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: [target.keyAlias] },
-          ],
-        });
-      }
       const project = self.step(`publish-${environment.name}`, {
         id: `publish-${environment.name}`,
         name: naming.name("frontend", "publish", environment.name),
@@ -430,12 +388,98 @@ export class FrontendPipeline extends DeliveryPipeline {
           SITE_BUCKET: target.siteBucket,
           SITE_DIR: outputDir,
           DISTRIBUTION_COMMENT: target.distributionComment,
+          ...(environment.deliveryRoleArns ? { DEPLOY_ROLE_ARN: environment.deliveryRoleArns.frontendPublish } : {}),
         },
         timeoutMinutes: 15,
-        statements,
+        ...throughEnvironmentRole(environment.deliveryRoleArns?.frontendPublish, () => frontendPublishStatements(naming.project, environment, account)),
       });
       stages.push(self.environmentStage("publish", environment.name, (runOrder) => DeliveryPipeline.buildAction("Publish", project, "site", undefined, runOrder), "publish the site to"));
     }
     return stages;
   }
+}
+
+/**
+ * A step's grants: its own, or, for an environment in another account, only assuming the role
+ * there that holds them (DEPLOY_ROLE_ARN; scripts/ci/deploy-role.sh).
+ */
+function throughEnvironmentRole(roleArn: string | undefined, statements: () => DataAwsIamPolicyDocumentStatement[]): { statements: DataAwsIamPolicyDocumentStatement[] } {
+  return { statements: roleArn ? [{ sid: "ActThroughTheEnvironmentAccountsRole", actions: ["sts:AssumeRole"], resources: [roleArn] }] : statements() };
+}
+
+/** What rolling one environment's API to a new image takes: the function, or the ECS service and its task roles, and finding the site. */
+export function backendDeployStatements(project: string, environment: AppDeliveryEnvironment, account: AccountContext): DataAwsIamPolicyDocumentStatement[] {
+  const target = environmentTargets(project, environment, account);
+  const rollout: DataAwsIamPolicyDocumentStatement[] =
+    environment.compute.kind === "ecs"
+      ? [
+          // Neither action takes a resource ARN; PassRole below decides which roles a new revision may carry.
+          { sid: "ReadAndRegisterTaskDefinitions", actions: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], resources: ["*"] },
+          {
+            sid: "RollTheService",
+            actions: ["ecs:UpdateService", "ecs:DescribeServices"],
+            resources: [target.arn("ecs", `service/${target.clusterName}/${target.serviceName}`)],
+          },
+          {
+            sid: "PassOnlyTheTaskRoles",
+            actions: ["iam:PassRole"],
+            resources: target.taskRoleNames.map((name) => target.arn("iam", `role/${name}`, false)),
+            condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: [account.servicePrincipal("ecs-tasks")] }],
+          },
+        ]
+      : [
+          {
+            sid: "RollTheFunction",
+            actions: ["lambda:UpdateFunctionCode", "lambda:GetFunction", "lambda:GetFunctionConfiguration"],
+            resources: [target.arn("lambda", `function:${target.functionName}`)],
+          },
+          // Lambda checks that whoever points a function at an image may read that image.
+          { sid: "ReadTheImage", actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resources: [target.repositoryArn] },
+        ];
+  const lookup: DataAwsIamPolicyDocumentStatement[] = environment.domainName ? [] : [{ sid: "FindTheDistribution", actions: ["cloudfront:ListDistributions"], resources: ["*"] }];
+  return [...rollout, ...lookup];
+}
+
+/** What publishing the site to one environment takes: its bucket (and key through S3), and invalidating its distribution. */
+export function frontendPublishStatements(project: string, environment: AppDeliveryEnvironment, account: AccountContext): DataAwsIamPolicyDocumentStatement[] {
+  const target = environmentTargets(project, environment, account);
+  const bucketArn = `arn:${account.partition}:s3:::${target.siteBucket}`;
+  const statements: DataAwsIamPolicyDocumentStatement[] = [
+    { sid: "ListTheSiteBucket", actions: ["s3:ListBucket"], resources: [bucketArn] },
+    { sid: "WriteTheSiteBucket", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [`${bucketArn}/*`] },
+    // The distribution id is an output of infra-<env>; the script finds it by its comment instead
+    // of coupling this stack to that state. Listing takes no resource.
+    { sid: "FindTheDistribution", actions: ["cloudfront:ListDistributions"], resources: ["*"] },
+    // Distribution ARNs carry only the generated id, unknown here: the environment tag every
+    // resource of the environment carries (provider default tags) picks its distribution.
+    {
+      sid: "InvalidateTheSite",
+      actions: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
+      resources: [target.arn("cloudfront", "distribution/*", false)],
+      condition: [{ test: "StringEquals", variable: "aws:ResourceTag/environment", values: [environment.name] }],
+    },
+  ];
+  if (environment.kmsKey) {
+    statements.push({
+      sid: "UseTheEnvironmentKeyThroughS3",
+      actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+      resources: [target.arn("kms", "key/*")],
+      condition: [
+        { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${environment.region}.${account.dnsSuffix}`] },
+        { test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: [target.keyAlias] },
+      ],
+    });
+  }
+  return statements;
+}
+
+/** The roles an environment account holds for the delivery pipelines' steps (`account-<id>`). */
+export function deliveryRoleNames(project: string, environment: string): { backendDeploy: string; frontendPublish: string } {
+  return { backendDeploy: `${project}-${environment}-backend-deploy`, frontendPublish: `${project}-${environment}-frontend-publish` };
+}
+
+/** The pipeline's step roles in the state account that assume them. */
+export function deliveryStepRoleNames(project: string, environment: string): { backendDeploy: string; frontendPublish: string; backendBuild: string } {
+  const naming = new Naming(project, "delivery");
+  return { backendDeploy: naming.name("backend", "deploy", environment), frontendPublish: naming.name("frontend", "publish", environment), backendBuild: naming.name("backend", "build") };
 }

@@ -19,6 +19,12 @@ export interface ImageRepositoryProps {
   readonly kmsKeyArn?: string;
   /** Refuse `destroy` and keep the images; when false the repository is deleted with its images. */
   readonly protectData: boolean;
+  /**
+   * Roles of another account that push images here: the backend pipeline's build role when the
+   * environment runs outside the pipeline's account. ECR encrypts with the grant it holds on the
+   * key, so pushers need no key permission. Default: none.
+   */
+  readonly crossAccountPushers?: readonly string[];
 }
 
 /**
@@ -80,6 +86,26 @@ export class ImageRepository extends Construct {
               ArnLike: { "aws:SourceArn": props.account.arn("lambda", `function:${props.naming.prefix}-*`) },
             },
           },
+          ...((props.crossAccountPushers ?? []).length > 0
+            ? [
+                {
+                  Sid: "ThePipelinesBuildPushesFromItsAccount",
+                  Effect: "Allow",
+                  // Account roots narrowed by aws:PrincipalArn: a policy naming a role that does not exist yet is refused.
+                  Principal: { AWS: [...new Set(props.crossAccountPushers!.map((arn) => `arn:${arn.split(":")[1]}:iam::${arn.split(":")[4]}:root`))] },
+                  Action: [
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:InitiateLayerUpload",
+                    "ecr:UploadLayerPart",
+                    "ecr:CompleteLayerUpload",
+                    "ecr:PutImage",
+                    "ecr:BatchGetImage",
+                    "ecr:DescribeImages",
+                  ],
+                  Condition: { ArnEquals: { "aws:PrincipalArn": props.crossAccountPushers } },
+                },
+              ]
+            : []),
         ],
       }),
     });
