@@ -75,27 +75,38 @@ writeFileSync(
 const canaryFailures = runCheckov(canaryDir).results.failed_checks.map((check) => check.check_id);
 if (!canaryFailures.includes("CKV_AWS_145")) fail(`the canary's unencrypted bucket was not flagged (got: ${canaryFailures.join(", ") || "nothing"})`);
 
-// 2. The stacks of the shipped environments and of every environment of the toggle matrix.
+// 2. The stacks of the shipped environments and of every environment of the toggle matrix, and the
+// stacks of the three-account example (its own configuration, so its names get a prefix here).
 const work = mkdtempSync(join(tmpdir(), "platform-scan-"));
 const configDir = join(work, "config");
-const outdir = join(work, "cdktf.out");
 writeToggleMatrixConfig(root, configDir);
-const environments = new Map(loadPlatformConfig(configDir).environments.map((environment) => [environment.name, environment]));
-const synth = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
-  cwd: root,
-  env: { ...process.env, PLATFORM_CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir },
-  stdio: ["ignore", "ignore", "inherit"],
-});
-if (synth.status !== 0) fail("synthesis failed");
-// checkov's terraform_json parser crashes on `terraform.required_version` (checkov issue 7454), and
-// the version constraint holds nothing to scan.
-for (const stack of readdirSync(join(outdir, "stacks"))) {
-  const file = join(outdir, "stacks", stack, "cdk.tf.json");
-  const json = JSON.parse(readFileSync(file, "utf8"));
-  delete json.terraform?.required_version;
-  writeFileSync(file, JSON.stringify(json, null, 2)); // checkov quotes each resource by its lines
+const MULTI_ACCOUNT = "multi-account";
+const layouts = [
+  { label: "", configDir },
+  { label: `${MULTI_ACCOUNT}.`, configDir: join(root, "environments", "examples", MULTI_ACCOUNT) },
+];
+const scanRoot = join(work, "stacks");
+mkdirSync(scanRoot);
+const environmentsByLabel = new Map<string, Map<string, PlatformEnvironment>>();
+for (const layout of layouts) {
+  environmentsByLabel.set(layout.label, new Map(loadPlatformConfig(layout.configDir).environments.map((environment) => [environment.name, environment])));
+  const outdir = join(work, `cdktf.out${layout.label}`);
+  const synth = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+    cwd: root,
+    env: { ...process.env, PLATFORM_CONFIG_DIR: layout.configDir, CDKTF_OUTDIR: outdir },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (synth.status !== 0) fail(`synthesis of ${layout.configDir} failed`);
+  // checkov's terraform_json parser crashes on `terraform.required_version` (checkov issue 7454), and
+  // the version constraint holds nothing to scan.
+  for (const stack of readdirSync(join(outdir, "stacks"))) {
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+    delete json.terraform?.required_version;
+    mkdirSync(join(scanRoot, `${layout.label}${stack}`));
+    writeFileSync(join(scanRoot, `${layout.label}${stack}`, "cdk.tf.json"), JSON.stringify(json, null, 2)); // checkov quotes each resource by its lines
+  }
 }
-const report = runCheckov(join(outdir, "stacks"));
+const report = runCheckov(scanRoot);
 
 const { skips } = JSON.parse(readFileSync(skipsFile, "utf8")) as { skips: Skip[] };
 for (const [index, skip] of skips.entries()) {
@@ -104,12 +115,19 @@ for (const [index, skip] of skips.entries()) {
   }
 }
 
-const applies = (skip: Skip, stack: string, resource: string) => {
+/** A scanned directory's layout label and stack name: `multi-account.core-prod` is core-prod of the example. */
+const layoutOf = (scanned: string): { label: string; stack: string } => {
+  const label = scanned.startsWith(`${MULTI_ACCOUNT}.`) ? `${MULTI_ACCOUNT}.` : "";
+  return { label, stack: scanned.slice(label.length) };
+};
+
+const applies = (skip: Skip, scanned: string, resource: string) => {
+  const { label, stack } = layoutOf(scanned);
   if (!skip.stacks.some((pattern) => matches(pattern, stack))) return false;
   // checkov prints `<type>.<name>`, or `resource.<name>` for some types: match on the name.
   const name = resource.slice(resource.indexOf(".") + 1);
   if (!(skip.resources ?? ["*"]).some((pattern) => matches(pattern, name))) return false;
-  const environment = environments.get(stack.slice(stack.indexOf("-") + 1));
+  const environment = environmentsByLabel.get(label)!.get(stack.slice(stack.indexOf("-") + 1));
   return Object.entries(skip.where ?? {}).every(([path, accepted]) => {
     if (!environment) return false;
     const value = setting(environment, path);

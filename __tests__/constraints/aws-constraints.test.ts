@@ -1,11 +1,19 @@
 import { StackView } from "./constraint";
 import { RULE_GROUPS, RULES } from "./rules";
+import { join } from "node:path";
 import { synthesizeEveryStack } from "../support/every-stack";
+import { REPOSITORY_ROOT } from "../support/project";
+import { readStacks, runSynth } from "../support/synth";
 
 // Every stack of the shipped environments, the examples and the toggle matrix.
 let stacks: StackView[];
+// The three-account example, a configuration of its own (its stack names repeat the shipped ones).
+let multiAccount: StackView[];
 beforeAll(() => {
   stacks = synthesizeEveryStack().map((stack) => new StackView(stack.name, stack.json));
+  const run = runSynth(join(REPOSITORY_ROOT, "environments", "examples", "multi-account"));
+  if (run.status !== 0) throw new Error(`synthesis of the multi-account example failed:\n${run.stderr}`);
+  multiAccount = [...readStacks(run.outdir)].map(([name, json]) => new StackView(`multi-account.${name}`, json));
 }, 120_000);
 
 describe("AWS constraints the provider does not check", () => {
@@ -25,13 +33,18 @@ describe("AWS constraints the provider does not check", () => {
 
   it("cover every resource and data source type the stacks use: each was reviewed against the AWS API reference", () => {
     const reviewed = new Set(Object.values(RULE_GROUPS).flatMap((group) => Object.keys(group.reviewed)));
-    const used = new Set(stacks.flatMap((stack) => stack.blocks.map((block) => (block.kind === "data" ? `data.${block.type}` : block.type))));
+    const used = new Set([...stacks, ...multiAccount].flatMap((stack) => stack.blocks.map((block) => (block.kind === "data" ? `data.${block.type}` : block.type))));
     expect([...used].filter((type) => !reviewed.has(type)).sort()).toEqual([]);
   });
 
   describe.each(RULES.map((rule) => [rule.id, rule] as const))("%s", (_id, rule) => {
     it("holds for every stack", () => {
       expect(rule.check(stacks)).toEqual([]);
+    });
+
+    it("holds for every stack of the three-account example", () => {
+      expect(multiAccount.length).toBeGreaterThan(10);
+      expect(rule.check(multiAccount)).toEqual([]);
     });
 
     it("fails on a stack that breaks it", () => {

@@ -40,7 +40,7 @@ const LAYERS = ["core", "infra", "app"] as const;
 let pristine: SynthesizedStack[];
 let config: PlatformConfig;
 let pipelineAccount: string;
-let tally = { allowed: 0, denied: 0 };
+const tally = { allowed: 0, denied: 0 };
 let started = 0;
 
 beforeAll(() => {
@@ -66,7 +66,7 @@ function viewOf(stacks: readonly SynthesizedStack[]) {
   if (!state.accountId) throw new Error(`${MULTI_ACCOUNT_EXAMPLE}/backend.config.json: state.accountId is required by this test`);
   const stateAccount = state.accountId;
   const bucketPolicy = model.bucketPolicy(stateAccount, state.bucket);
-  const key = model.key(stateAccount, "bootstrap", stateKeyAlias(state.bucket));
+  const key = model.key(stateAccount, "bootstrap", stateKeyAlias(state.bucket), state.kmsKeyArn);
   const environment = (name: string): PlatformEnvironment & { deployment: NonNullable<PlatformEnvironment["deployment"]> } => {
     const found = config.environments.find((candidate) => candidate.name === name);
     if (!found?.deployment) throw new Error(`${MULTI_ACCOUNT_EXAMPLE}: environment ${name} does not run outside the state account`);
@@ -122,27 +122,48 @@ function viewOf(stacks: readonly SynthesizedStack[]) {
     resourcePolicy: target.trust,
     why,
   });
-  return { model, stateAccount, key, environment, deployRole, deployRoleTrust, pipelineRole, prefixOf, inBucket, listing, onBucket, onKey, assume };
+  const stack = (name: string) => {
+    const found = stacks.find((candidate) => candidate.name === name);
+    if (!found) throw new Error(`no stack ${name} in ${MULTI_ACCOUNT_EXAMPLE}`);
+    return found;
+  };
+  return { model, stack, stateAccount, key, environment, deployRole, deployRoleTrust, pipelineRole, prefixOf, inBucket, listing, onBucket, onKey, assume };
 }
 
 type View = ReturnType<typeof viewOf>;
 
-/** What Terraform's S3 backend does with one state under `use_lockfile` (hashicorp/terraform internal/backend/remote-state/s3/client.go, backend_state.go). */
+/**
+ * What Terraform's S3 backend does under `use_lockfile` (hashicorp/terraform
+ * internal/backend/remote-state/s3/client.go and backend_state.go) for each stack of an environment,
+ * read from the stack's synthesized backend and remote state blocks: list `<workspace_key_prefix>/`
+ * (init, and every state it opens), read the state, take and release `<key>.tflock`; the apply
+ * also writes the state.
+ */
 function stateWork(view: View, name: string, kind: "plan" | "apply"): Case[] {
-  const prefix = view.prefixOf(name);
   const who = `${name} deploy-${kind}`;
   const principal = view.deployRole(name, kind);
-  const allowed = (request: CrossAccountRequest): Case => ({ who, principal, request, expected: "Allowed", keyAliases: view.key.aliases });
-  return [
-    allowed(view.listing(`${prefix}/env:/`, "init and plan list the workspaces under workspace_key_prefix")),
-    allowed(view.inBucket("s3:GetObject", `${prefix}/core.tfstate`, "HeadObject and GetObject of the state")),
-    allowed(view.inBucket("s3:PutObject", `${prefix}/core.tfstate.tflock`, "takes the lock: PutObject If-None-Match of <key>.tflock")),
-    allowed(view.inBucket("s3:GetObject", `${prefix}/core.tfstate.tflock`, "reads the lock's ID before releasing it, and the holder's when the lock is taken")),
-    allowed(view.inBucket("s3:DeleteObject", `${prefix}/core.tfstate.tflock`, "releases the lock")),
-    allowed(view.onKey("kms:Decrypt", "s3", "S3 decrypts the state and lock for the caller")),
-    allowed(view.onKey("kms:GenerateDataKey", "s3", "S3 encrypts the lock file (and the apply's state) for the caller")),
-    ...(kind === "apply" ? [allowed(view.inBucket("s3:PutObject", `${prefix}/app.tfstate`, "an apply persists the state"))] : []),
-  ];
+  const requests = new Map<string, CrossAccountRequest>();
+  const add = (request: CrossAccountRequest) => requests.set(`${request.action} ${request.resource} ${JSON.stringify(request.context ?? {})}`, request);
+  for (const layer of LAYERS) {
+    const stack = view.stack(`${layer}-${name}`);
+    const backend = stack.json.terraform?.backend?.s3;
+    if (!backend) throw new Error(`${stack.name}: no S3 backend`);
+    if (backend.bucket !== config.state.bucket) throw new Error(`${stack.name}: keeps its state in ${backend.bucket}, not the state bucket ${config.state.bucket}`);
+    if (backend.use_lockfile !== true || backend.dynamodb_table !== undefined) throw new Error(`${stack.name}: an environment in another account must lock with S3 lock files only`);
+    add(view.listing(`${backend.workspace_key_prefix ?? "env:"}/`, `${stack.name}: init lists the workspaces under workspace_key_prefix`));
+    add(view.inBucket("s3:GetObject", backend.key, `${stack.name}: HeadObject and GetObject of its state`));
+    add(view.inBucket("s3:PutObject", `${backend.key}.tflock`, `${stack.name}: takes the lock, PutObject If-None-Match of <key>.tflock`));
+    add(view.inBucket("s3:GetObject", `${backend.key}.tflock`, `${stack.name}: reads the lock's ID before releasing it, and the holder's when it is taken`));
+    add(view.inBucket("s3:DeleteObject", `${backend.key}.tflock`, `${stack.name}: releases the lock`));
+    if (kind === "apply") add(view.inBucket("s3:PutObject", backend.key, `${stack.name}: an apply persists its state`));
+    for (const [id, remote] of Object.entries<Record<string, any>>(stack.json.data?.terraform_remote_state ?? {})) {
+      add(view.listing(`${remote.config.workspace_key_prefix ?? "env:"}/`, `${stack.name}: ${id} opens the producer's state, listing its workspaces first`));
+      add(view.inBucket("s3:GetObject", remote.config.key, `${stack.name}: ${id} reads the producer's outputs`));
+    }
+  }
+  add(view.onKey("kms:Decrypt", "s3", "S3 decrypts states and locks for the caller"));
+  add(view.onKey("kms:GenerateDataKey", "s3", "S3 encrypts lock files (and the apply's states) for the caller"));
+  return [...requests.values()].map((request) => ({ who, principal, request, expected: "Allowed", keyAliases: view.key.aliases }));
 }
 
 function mustNever(view: View): Case[] {
@@ -250,7 +271,7 @@ describe("environments in their own accounts, simulated across accounts", () => 
   it("lets each environment's deploy roles list, read and lock their own states, and the apply role write them", async () => {
     const view = viewOf(pristine);
     const cases = config.environments.flatMap((environment) => (["plan", "apply"] as const).flatMap((kind) => stateWork(view, environment.name, kind)));
-    expect(cases.length).toBeGreaterThan(40);
+    expect(cases.length).toBeGreaterThan(60);
     expect(await surprises(cases)).toEqual([]);
   });
 

@@ -12,6 +12,7 @@ const TOOLING = "111111111111";
 const DEV_AND_STAGE = "222222222222";
 const PROD = "333333333333";
 const BUCKET = "platform-tfstate-111111111111";
+const STATE_KEY_ARN = "arn:aws:kms:eu-west-1:111111111111:key/0d4e6f2a-1b2c-4d5e-8f90-1a2b3c4d5e6f";
 
 /** A copy of the three-account example, edited. */
 function example(edit: (files: { read: (file: string) => Json; write: (file: string, json: Json) => void }) => void = () => {}): string {
@@ -57,6 +58,16 @@ describe("a layout that cannot work across accounts is refused before anything i
       /^backend\.config\.json: environments\.prod\.bucket: prod runs in account 333333333333.*only the bootstrap bucket "platform-tfstate-111111111111" \(eu-west-1\) admits another account's deploy roles/,
     ],
     [
+      "no state key ARN for environments in other accounts",
+      editJson("backend.config.json", (b) => delete b.state.kmsKeyArn),
+      /^backend\.config\.json: state\.kmsKeyArn: missing; dev runs in account 222222222222.*S3 resolves a key alias in the caller's account.*copy its output state_kms_key_arn here$/,
+    ],
+    [
+      "a state key ARN of another account",
+      editJson("backend.config.json", (b) => (b.state.kmsKeyArn = b.state.kmsKeyArn.replace("111111111111", "999999999999"))),
+      /^backend\.config\.json: state\.kmsKeyArn: must be a key in the state account 111111111111 and region eu-west-1/,
+    ],
+    [
       "deployers for an environment in the state account",
       editJson("environments/dev.json", (e) => (e.accountId = TOOLING)),
       /^environments\/dev\.json: deployers: only an environment outside the state account \(111111111111\) gets deploy roles to trust/,
@@ -71,6 +82,10 @@ describe("a layout that cannot work across accounts is refused before anything i
     expect(elsewhere.status).toBe(1);
     expect(elsewhere.stderr).toMatch(/delivery\.config\.json: accountId: 333333333333 is not the state account 111111111111.*run it in the state account/);
     expect(existsSync(elsewhere.outdir)).toBe(false);
+    const github = runSynth(example(editJson("delivery.config.json", (d) => (d.githubOidc = { enabled: true }))));
+    expect(github.status).toBe(1);
+    expect(github.stderr).toMatch(/delivery\.config\.json: githubOidc: .*dev, stage, prod run in other accounts.*"githubOidc": \{"enabled": false\}/);
+    expect(existsSync(github.outdir)).toBe(false);
     // No pipeline and nobody named: prod's deploy roles would trust no one.
     const root = example(editJson("environments/prod.json", (e) => delete e.deployers));
     rmSync(join(root, "delivery.config.json"));
@@ -105,7 +120,8 @@ describe("the three-account layout: state and pipeline in 111111111111, dev and 
           key: `platform/${environment}/${layer}.tfstate`,
           region: "eu-west-1",
           encrypt: true,
-          kms_key_id: `alias/${BUCKET}`,
+          // By ARN: S3 would resolve an alias in the environment's account.
+          kms_key_id: STATE_KEY_ARN,
           use_lockfile: true,
           workspace_key_prefix: `platform/${environment}/env:`,
         });
@@ -175,9 +191,11 @@ describe("the three-account layout: state and pipeline in 111111111111, dev and 
       `arn:aws:iam::${PROD}:role/platform-prod-deploy-plan`,
     ]);
     expect(statement("pipeline", "ApplyThroughTheEnvironmentAccountsApplyRoles").resources).toHaveLength(3);
-    expect(statement("pipeline", "OnlyTheProjectsRolesArePassedTrustedOrAssumed").not_resources).toEqual(
-      expect.arrayContaining([`arn:aws:iam::${PROD}:role/platform-prod-deploy-plan`, `arn:aws:iam::${PROD}:role/platform-prod-deploy-apply`]),
-    );
+    // The boundary lets the pipeline assume only the project's roles of the environment accounts (one pattern per account: its size is capped).
+    expect(statement("pipeline", "OnlyTheProjectsRolesArePassedTrustedOrAssumed").not_resources.slice(1)).toEqual([
+      `arn:aws:iam::${DEV_AND_STAGE}:role/platform-*`,
+      `arn:aws:iam::${PROD}:role/platform-*`,
+    ]);
   });
 });
 

@@ -122,8 +122,8 @@ export class AccountBaselineStack extends TerraformStack {
           applyTrustPolicy: trust(`${environment.name}-apply-trust`, props.pipeline?.applyRoleArn),
           planMode: "refresh",
           states: [{ bucket: environment.backend.bucket, region: environment.backend.region, keyPrefix: environment.backend.keyPrefix, useLockfile: true, kmsKeyId: environment.backend.kmsKeyId }],
-          // The state key is in the state account; its key policy admits only these roles, through S3.
-          stateKmsKeyArns: [`arn:${PARTITION}:kms:${state.region}:${deployment.stateAccountId}:key/*`],
+          // The state key, by the ARN the backends name; its key policy admits only these roles, through S3.
+          stateKmsKeyArns: [environment.backend.kmsKeyId],
           regions: [environment.region],
           boundaryArn: this.boundary.arn,
           applySessionSeconds: props.applySessionSeconds,

@@ -149,17 +149,11 @@ export class PipelineStack extends TerraformStack {
         stateKeys: [stateKeyAlias(state.bucket), ...states.map((location) => location.kmsKeyId)],
       },
       // The environment accounts' deploy roles: the pipeline plans and applies those environments through them.
-      assumableRoleArns: promoted.flatMap((environment) => {
-        if (!environment.deployment) return [];
-        const { accountId } = environment.deployment;
-        const roles = deliveryRoleNames(project, environment.name);
-        return [
-          environment.deployment.planRoleArn,
-          environment.deployment.applyRoleArn,
-          ...(delivery.backend.enabled ? [`arn:${PARTITION}:iam::${accountId}:role/${roles.backendDeploy}`] : []),
-          ...(delivery.frontend.enabled ? [`arn:${PARTITION}:iam::${accountId}:role/${roles.frontendPublish}`] : []),
-        ];
-      }),
+      // The project's roles in the environment accounts (deploy roles, the delivery steps' roles), one
+      // pattern per account: the boundary is a managed policy, at most 6,144 characters.
+      assumableRoleArns: [...new Set(promoted.flatMap((environment) => (environment.deployment ? [environment.deployment.accountId] : [])))].map(
+        (accountId) => `arn:${PARTITION}:iam::${accountId}:role/${project}-*`,
+      ),
       environmentBoundaryArns: promoted.flatMap((environment) =>
         Object.values(environmentBoundaryNames(new Naming(project, environment.name))).map(
           (name) => `arn:${account.partition}:iam::${environment.accountId ?? account.accountId}:policy/${name}`,
@@ -270,6 +264,12 @@ export class PipelineStack extends TerraformStack {
     }
 
     if (delivery.githubOidc.enabled) {
+      const elsewhere = promoted.filter((environment) => environment.deployment).map((environment) => environment.name);
+      if (elsewhere.length > 0) {
+        throw new Error(
+          `delivery.config.json: githubOidc: the GitHub workflow's roles work in the state account, and ${elsewhere.join(", ")} run${elsewhere.length === 1 ? "s" : ""} in other accounts, whose deploy roles trust only the pipeline and the named deployers; set "githubOidc": {"enabled": false} or keep those environments out of "environments"`,
+        );
+      }
       this.github = new GithubOidc(this, "github", {
         naming,
         account,

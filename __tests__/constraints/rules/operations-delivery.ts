@@ -1747,19 +1747,20 @@ const NAME_SCOPES: Readonly<Record<string, NameScope>> = {
 const namesUniquePerAccount: ConstraintRule = {
   id: "names-unique-per-account",
   requirement:
-    "Across every stack (all environments share one account), each IAM role, policy and dashboard name is unique in the account and each topic, queue, log group, alarm, rule, schedule, project, pipeline and notification rule name unique in its region; AWS otherwise rejects the second or silently makes both stacks manage one resource.",
+    "Across every stack of one account (a stack's account is its provider's allowed_account_ids; stacks that name none share one account), each IAM role, policy and dashboard name is unique in the account and each topic, queue, log group, alarm, rule, schedule, project, pipeline and notification rule name unique in its region; AWS otherwise rejects the second or silently makes both stacks manage one resource.",
   source:
     `https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names (unique, not case-sensitive), https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html and https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html (an existing name is overwritten or returned); ${PROVIDER}/*: validators see one resource at a time`,
   types: Object.keys(NAME_SCOPES),
   check: (stacks) => {
     const owners = new Map<string, string[]>();
     for (const stack of stacks) {
+      const account = String((stack.json.provider?.aws as Record<string, any>[] | undefined)?.find((provider) => !provider.alias)?.allowed_account_ids?.[0] ?? "one account");
       for (const [type, scope] of Object.entries(NAME_SCOPES)) {
         for (const block of stack.resources(type)) {
           const name = block.body[scope.argument];
           if (typeof name !== "string" || hasExpression(name)) continue;
           const within = scope.within ? String(block.body[scope.within] ?? "default") : "";
-          const key = [type, scope.global ? "account" : stack.regionOf(block), within, scope.ignoreCase ? name.toLowerCase() : name].join("|");
+          const key = [type, account, scope.global ? "global" : stack.regionOf(block), within, scope.ignoreCase ? name.toLowerCase() : name].join("|");
           owners.set(key, [...(owners.get(key) ?? []), where(block)]);
         }
       }
@@ -1771,6 +1772,8 @@ const namesUniquePerAccount: ConstraintRule = {
   failingExample: {
     dev: { resource: { aws_iam_role: { r: { name: "platform-deploy", assume_role_policy: "{}" } } } },
     stage: { resource: { aws_iam_role: { r: { name: "Platform-Deploy", assume_role_policy: "{}" } } } },
+    "account-a": { provider: { aws: [{ allowed_account_ids: ["222222222222"] }] }, resource: { aws_iam_policy: { p: { name: "platform-deploy-apply-boundary", policy: "{}" } } } },
+    "account-b": { provider: { aws: [{ allowed_account_ids: ["222222222222"] }] }, resource: { aws_iam_policy: { p: { name: "platform-deploy-apply-boundary", policy: "{}" } } } },
   },
 };
 

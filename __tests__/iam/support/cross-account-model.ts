@@ -139,8 +139,12 @@ export class CrossAccountModel {
     return this.inAccount(accountId, policy);
   }
 
-  /** The KMS key of `stackName` whose alias is `alias`: its ARN in that account, its key policy and its aliases. */
-  key(accountId: string, stackName: string, alias: string): { arn: string; policy: PolicyDocument; aliases: string[] } {
+  /**
+   * The KMS key of `stackName` whose alias is `alias`: its ARN in that account, its key policy and
+   * its aliases. `knownArn`: the ARN the configuration gives the key once it exists (the state key's
+   * `state.kmsKeyArn`), which the other stacks name literally.
+   */
+  key(accountId: string, stackName: string, alias: string, knownArn?: string): { arn: string; policy: PolicyDocument; aliases: string[] } {
     const model = this.model(accountId);
     const stack = model.stack(stackName);
     const keyName = Object.entries<Json>(stack.json.resource?.aws_kms_alias ?? {})
@@ -151,7 +155,7 @@ export class CrossAccountModel {
     const placeholderArn: string = model.resolve(stack, `\${aws_kms_key.${keyName}.arn}`);
     const policy = model.resourcePolicy(placeholderArn);
     if (!policy) throw new Error(`${stackName}: key ${alias} has no policy`);
-    return { arn: this.inAccount(accountId, placeholderArn), policy: this.inAccount(accountId, policy), aliases: model.keyAliases(placeholderArn) };
+    return { arn: knownArn ?? this.inAccount(accountId, placeholderArn), policy: this.inAccount(accountId, policy), aliases: model.keyAliases(placeholderArn) };
   }
 }
 
