@@ -66,7 +66,7 @@ function viewOf(stacks: readonly SynthesizedStack[]) {
   if (!state.accountId) throw new Error(`${MULTI_ACCOUNT_EXAMPLE}/backend.config.json: state.accountId is required by this test`);
   const stateAccount = state.accountId;
   const bucketPolicy = model.bucketPolicy(stateAccount, state.bucket);
-  const key = model.key(stateAccount, "bootstrap", stateKeyAlias(state.bucket), state.kmsKeyArn);
+  const key = model.key(stateAccount, "bootstrap", stateKeyAlias(state.bucket));
   const environment = (name: string): PlatformEnvironment & { deployment: NonNullable<PlatformEnvironment["deployment"]> } => {
     const found = config.environments.find((candidate) => candidate.name === name);
     if (!found?.deployment) throw new Error(`${MULTI_ACCOUNT_EXAMPLE}: environment ${name} does not run outside the state account`);
@@ -192,6 +192,14 @@ function mustNever(view: View): Case[] {
     denied("dev deploy-apply", devApply, view.inBucket("s3:DeleteObject", `${dev}/core.tfstate`, "the current state stays (boundary)")),
     denied("dev deploy-apply", devApply, view.onBucket("s3:PutBucketPolicy", "the state bucket's protections stay")),
     denied("dev deploy-apply", devApply, view.onKey("kms:ScheduleKeyDeletion", undefined, "the state key stays")),
+    denied("dev deploy-apply", devApply, {
+      ...view.inBucket("s3:PutObject", `${dev}/app.tfstate`, "a write asking for S3-managed keys would escape the state key"),
+      context: { "s3:x-amz-server-side-encryption": "AES256" },
+    }),
+    denied("dev deploy-apply", devApply, {
+      ...view.inBucket("s3:PutObject", `${dev}/app.tfstate`, "a write naming another key (one of the environment's account) would escape the state key"),
+      context: { "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": `arn:aws:kms:eu-west-1:${view.environment("dev").deployment!.accountId}:key/11111111-2222-3333-4444-555555555555` },
+    }),
     denied("dev deploy-apply", devApply, {
       action: "iam:CreateUser",
       resource: `arn:aws:iam::${devAccount}:user/intruder`,

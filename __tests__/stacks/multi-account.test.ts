@@ -12,7 +12,6 @@ const TOOLING = "111111111111";
 const DEV_AND_STAGE = "222222222222";
 const PROD = "333333333333";
 const BUCKET = "platform-tfstate-111111111111";
-const STATE_KEY_ARN = "arn:aws:kms:eu-west-1:111111111111:key/0d4e6f2a-1b2c-4d5e-8f90-1a2b3c4d5e6f";
 
 /** A copy of the three-account example, edited. */
 function example(edit: (files: { read: (file: string) => Json; write: (file: string, json: Json) => void }) => void = () => {}): string {
@@ -58,14 +57,9 @@ describe("a layout that cannot work across accounts is refused before anything i
       /^backend\.config\.json: environments\.prod\.bucket: prod runs in account 333333333333.*only the bootstrap bucket "platform-tfstate-111111111111" \(eu-west-1\) admits another account's deploy roles/,
     ],
     [
-      "no state key ARN for environments in other accounts",
-      editJson("backend.config.json", (b) => delete b.state.kmsKeyArn),
-      /^backend\.config\.json: state\.kmsKeyArn: missing; dev runs in account 222222222222.*S3 resolves a key alias in the caller's account.*copy its output state_kms_key_arn here$/,
-    ],
-    [
-      "a state key ARN of another account",
-      editJson("backend.config.json", (b) => (b.state.kmsKeyArn = b.state.kmsKeyArn.replace("111111111111", "999999999999"))),
-      /^backend\.config\.json: state\.kmsKeyArn: must be a key in the state account 111111111111 and region eu-west-1/,
+      "a key alias for an environment outside the state account",
+      editJson("backend.config.json", (b) => (b.environments.prod.kmsKeyId = "alias/platform-tfstate-111111111111")),
+      /^backend\.config\.json: environments\.prod\.kmsKeyId: prod runs in account 333333333333.*an alias here would resolve in the caller's account\): remove kmsKeyId$/,
     ],
     [
       "deployers for an environment in the state account",
@@ -119,9 +113,9 @@ describe("the three-account layout: state and pipeline in 111111111111, dev and 
           bucket: BUCKET,
           key: `platform/${environment}/${layer}.tfstate`,
           region: "eu-west-1",
-          encrypt: true,
-          // By ARN: S3 would resolve an alias in the environment's account.
-          kms_key_id: STATE_KEY_ARN,
+          // No encryption header: the bucket's default SSE-KMS with the state key applies (an alias
+          // would resolve in the environment's account, and encrypt alone would send AES256).
+          encrypt: false,
           use_lockfile: true,
           workspace_key_prefix: `platform/${environment}/env:`,
         });

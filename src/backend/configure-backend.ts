@@ -19,8 +19,12 @@ export function configureBackend(stack: TerraformStack, backend: ResolvedBackend
     bucket: backend.bucket,
     key: s3StateKey(backend.keyPrefix, stateKeyPart),
     region: backend.region,
-    encrypt: backend.encrypt,
-    kmsKeyId: backend.kmsKeyId,
+    // From another account the state key can be named only by its ARN (S3 resolves an alias in the
+    // caller's account), which exists only once the bootstrap stack is applied. So those backends
+    // send no encryption header and the bucket's default encryption applies: SSE-KMS with the state
+    // key, which the bucket policy enforces for their writes. `encrypt` without a key would instead
+    // send AES256 and override that default.
+    ...(options.crossAccount ? { encrypt: false } : { encrypt: backend.encrypt, kmsKeyId: backend.kmsKeyId }),
     dynamodbTable: backend.lockTable,
     // The backend lists `<workspace_key_prefix>/` on every init and plan (its workspaces). Across
     // accounts the bucket admits a deploy role only under its own key prefix, so the listing stays

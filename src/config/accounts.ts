@@ -102,13 +102,9 @@ export function accountLayoutProblems(
       problems.push(`${where}.useLockfile: ${why}; it locks with S3 native lock files: set "useLockfile": true`);
     }
     if (backend.kmsKeyId !== undefined) {
-      problems.push(`${where}.kmsKeyId: ${why}; its state is encrypted with the bootstrap bucket's key (state.kmsKeyArn), whose policy admits its deploy roles: remove kmsKeyId`);
-    } else if (!state.kmsKeyArn) {
       problems.push(
-        `${backendFile}: state.kmsKeyArn: missing; ${environment.name} runs in account ${environment.accountId}, outside the state account ${state.accountId}, and S3 resolves a key alias in the caller's account, so its backend must name the state key by ARN: apply the bootstrap stack, then copy its output state_kms_key_arn here`,
+        `${where}.kmsKeyId: ${why}; its state is encrypted by the bootstrap bucket's default encryption with the state key, whose policy admits its deploy roles (an alias here would resolve in the caller's account): remove kmsKeyId`,
       );
-    } else if (state.kmsKeyArn.split(":")[4] !== state.accountId || state.kmsKeyArn.split(":")[3] !== state.region) {
-      problems.push(`${backendFile}: state.kmsKeyArn: must be a key in the state account ${state.accountId} and region ${state.region}, the bootstrap stack's output state_kms_key_arn (got ${state.kmsKeyArn})`);
     }
   }
   return problems;

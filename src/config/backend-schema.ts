@@ -87,15 +87,6 @@ export const backendConfigSchema = z.strictObject({
         .describe(
           "The account of the state bucket and the pipeline (the tooling account). Needed when environments run in other accounts: each of those gets deploy roles in its own account, which the bucket and the state key admit to its own state only.",
         ),
-      kmsKeyArn: z
-        .string({ error: "must be a KMS key ARN string" })
-        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[a-f0-9]{32}|[a-f0-9-]{36})$/, {
-          error: 'must be a KMS key ARN such as "arn:aws:kms:eu-west-1:111111111111:key/0d4e6f2a-1b2c-4d5e-8f90-1a2b3c4d5e6f" (the bootstrap output state_kms_key_arn)',
-        })
-        .optional()
-        .describe(
-          "The state key's ARN, the bootstrap stack's output state_kms_key_arn. Needed once environments run in other accounts: S3 resolves a key alias in the caller's account, so their backends name the key by ARN.",
-        ),
       adminRoleName: z
         .string({ error: "must be an IAM role name string" })
         .regex(/^[\w+=,.@-]{1,64}$/, { error: "must be an IAM role name: 1-64 letters, digits and +=,.@_-" })

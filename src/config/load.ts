@@ -89,7 +89,7 @@ export function loadPlatformConfig(root: string): PlatformConfig {
     }
     if (!backend || !backendConfig.ok) continue;
     const deployment = crossAccountDeployment(backendConfig.value.project, backendConfig.value.state, { name, ...settings });
-    const resolved = resolveStateKey(backend, backendConfig.value.state, name, problems, deployment !== undefined);
+    const resolved = resolveStateKey(backend, backendConfig.value.state, name, problems);
     if (resolved) environments.push({ ...settings, name, subnetPlan: subnetPlanFor(parsed.value), backend: resolved, ...(deployment ? { deployment } : {}) });
   }
 
@@ -126,11 +126,8 @@ function resolveStateKey(
   state: BackendConfig["state"],
   name: string,
   problems: string[],
-  crossesAccounts = false,
 ): ResolvedBackendSettings | undefined {
   if (backend.type !== "s3" || backend.kmsKeyId) return backend as ResolvedBackendSettings;
-  // Across accounts by ARN: S3 resolves an alias in the caller's account (accounts.ts checks it is set).
-  if (backend.bucket === state.bucket && crossesAccounts) return { ...backend, kmsKeyId: state.kmsKeyArn ?? stateKeyAlias(state.bucket) };
   if (backend.bucket === state.bucket) return { ...backend, kmsKeyId: stateKeyAlias(state.bucket) };
   problems.push(
     `${BACKEND_CONFIG_FILE}: environments.${name}.kmsKeyId: missing; bucket "${backend.bucket}" is not the state bucket the bootstrap stack creates ("${state.bucket}"), so name the KMS key that encrypts its state (key ARN, alias ARN or "alias/<name>"), or use "${state.bucket}"`,

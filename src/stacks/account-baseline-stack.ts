@@ -122,8 +122,9 @@ export class AccountBaselineStack extends TerraformStack {
           applyTrustPolicy: trust(`${environment.name}-apply-trust`, props.pipeline?.applyRoleArn),
           planMode: "refresh",
           states: [{ bucket: environment.backend.bucket, region: environment.backend.region, keyPrefix: environment.backend.keyPrefix, useLockfile: true, kmsKeyId: environment.backend.kmsKeyId }],
-          // The state key, by the ARN the backends name; its key policy admits only these roles, through S3.
-          stateKmsKeyArns: [environment.backend.kmsKeyId],
+          // The state key's ARN is known only once bootstrap is applied: any key of the state
+          // account and region here; the state key's policy is what admits these roles, through S3 only.
+          stateKmsKeyArns: [`arn:${PARTITION}:kms:${state.region}:${deployment.stateAccountId}:key/*`],
           regions: [environment.region],
           boundaryArn: this.boundary.arn,
           applySessionSeconds: props.applySessionSeconds,

@@ -102,6 +102,36 @@ export class StateStore extends Construct {
           ],
         },
         ...crossAccount.flatMap((state) => crossAccountStatements(account.partition, props.bucketName, state, accountRoot(state.accountId))),
+        // Other accounts' backends send no encryption header, so the default (SSE-KMS with the state
+        // key) applies; a write that asks for anything else is refused.
+        ...(crossAccount.length > 0
+          ? [
+              {
+                sid: "OtherAccountsWriteOnlyUnderTheStateKey",
+                effect: "Deny",
+                principals: [{ type: "*", identifiers: ["*"] }],
+                actions: ["s3:PutObject"],
+                resources: [`arn:${account.partition}:s3:::${props.bucketName}/*`],
+                condition: [
+                  { test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [account.accountId] },
+                  { test: "Null", variable: "s3:x-amz-server-side-encryption", values: ["false"] },
+                  { test: "StringNotEquals", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] },
+                ],
+              },
+              {
+                sid: "OtherAccountsWriteOnlyWithTheStateKey",
+                effect: "Deny",
+                principals: [{ type: "*", identifiers: ["*"] }],
+                actions: ["s3:PutObject"],
+                resources: [`arn:${account.partition}:s3:::${props.bucketName}/*`],
+                condition: [
+                  { test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [account.accountId] },
+                  { test: "Null", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: ["false"] },
+                  { test: "StringNotEquals", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: [this.kmsKey.arn] },
+                ],
+              },
+            ]
+          : []),
       ],
     });
 
