@@ -18,12 +18,21 @@ export const TOGGLES = {
   compute: ["lambda-zip", "lambda-image", "ecs"],
   runtime: ["python", "node"],
   dynamodbTable: [false, true],
+  ipv6Egress: [false, true],
 } as const;
 
 export type ToggleName = keyof typeof TOGGLES;
 
 /** Pairs configuration validation refuses, so no environment can (or needs to) cover them. */
-const REFUSED_PAIRS = new Set(["natMode=none|interfaceEndpoints=false"]);
+const REFUSED_PAIRS = new Set([
+  "natMode=none|interfaceEndpoints=false",
+  // IPv6 egress: Lambda with the Python app, without a NAT gateway, SSM still behind its interface endpoint.
+  "natMode=single|ipv6Egress=true",
+  "natMode=per-az|ipv6Egress=true",
+  "interfaceEndpoints=false|ipv6Egress=true",
+  "compute=ecs|ipv6Egress=true",
+  "runtime=node|ipv6Egress=true",
+]);
 export type Combination = { [name in ToggleName]: (typeof TOGGLES)[name][number] };
 
 const names = Object.keys(TOGGLES) as ToggleName[];
@@ -88,7 +97,13 @@ type Json = Record<string, any>;
 /** An environment file for one combination, built on the shipped dev environment. */
 export function environmentFor(combination: Combination, base: Json, name: string): Json {
   const environment: Json = structuredClone(base);
-  environment.network = { ...environment.network, natMode: combination.natMode, azCount: combination.azCount, interfaceEndpoints: combination.interfaceEndpoints };
+  environment.network = {
+    ...environment.network,
+    natMode: combination.natMode,
+    azCount: combination.azCount,
+    interfaceEndpoints: combination.interfaceEndpoints,
+    ipv6Egress: combination.ipv6Egress,
+  };
   environment.cache = { ...environment.cache, engine: combination.cacheEngine };
   // RDS Proxy cannot front a database that pauses at 0 ACU; config validation refuses that pair.
   environment.database = { ...environment.database, rdsProxy: combination.rdsProxy, minCapacity: combination.rdsProxy ? 0.5 : 0 };

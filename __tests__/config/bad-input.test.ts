@@ -116,7 +116,7 @@ const cases: [string, Edit, RegExp][] = [
     editEnvironment("dev", (e) => {
       e.network.natMod = e.network.natMode;
     }),
-    /^environments\/dev\.json: network: unknown field "natMod"; allowed fields: vpcCidr, azCount, natMode, interfaceEndpoints, singleAzEndpoints, flowLogs, subnets$/,
+    /^environments\/dev\.json: network: unknown field "natMod"; allowed fields: vpcCidr, azCount, natMode, interfaceEndpoints, singleAzEndpoints, ipv6Egress, flowLogs, subnets$/,
   ],
   [
     "a missing required field",
@@ -168,6 +168,21 @@ const cases: [string, Edit, RegExp][] = [
     "an API reservation that leaves Lambda fewer than 100 unreserved executions",
     editEnvironment("dev", (e) => (e.compute = { ...e.compute, apiReservedConcurrency: 1000 })),
     /^environments\/dev\.json: compute\.apiReservedConcurrency: must be .*899/,
+  ],
+  [
+    "IPv6 egress with a NAT gateway",
+    editEnvironment("dev", (e) => (e.network.natMode = "single")),
+    /^environments\/dev\.json: network\.ipv6Egress: is true with natMode "single": the NAT gateway already carries the functions' traffic; set natMode to "none" or turn ipv6Egress off$/,
+  ],
+  [
+    "IPv6 egress for ECS",
+    editEnvironment("dev", (e) => Object.assign(e.compute, { kind: "ecs", packaging: "image" })),
+    /^environments\/dev\.json: network\.ipv6Egress: is true with compute\.kind "ecs": Fargate tasks pull their image and ship their logs from their own network interfaces/,
+  ],
+  [
+    "IPv6 egress with the TypeScript handlers",
+    editEnvironment("dev", (e) => (e.compute.runtime = "node")),
+    /^environments\/dev\.json: network\.ipv6Egress: is true with compute\.runtime "node"/,
   ],
   [
     "unencrypted state",

@@ -49,6 +49,7 @@ describe("toggle matrix", () => {
         platformKey: Boolean(stacks.get(`core-${name}`)!.output?.kms_key_arn),
         functions: count("app", "aws_lambda_function"),
         services: count("app", "aws_ecs_service"),
+        egressOnlyGateways: count("infra", "aws_egress_only_internet_gateway"),
       }).toEqual({
         name,
         natGateways: { none: 0, single: 1, "per-az": c.azCount }[c.natMode],
@@ -57,10 +58,12 @@ describe("toggle matrix", () => {
         rdsProxies: c.rdsProxy ? 1 : 0,
         webAcls: c.waf ? 1 : 0,
         certificates: c.domain ? 1 : 0,
-        interfaceEndpoints: c.interfaceEndpoints ? INTERFACE_ENDPOINT_SERVICES[c.compute === "ecs" ? "ecs" : "lambda"].length : 0,
+        // With IPv6 egress only SSM, which documents no dual-stack endpoint, keeps its interface endpoint.
+        interfaceEndpoints: !c.interfaceEndpoints ? 0 : c.ipv6Egress ? 1 : INTERFACE_ENDPOINT_SERVICES[c.compute === "ecs" ? "ecs" : "lambda"].length,
         platformKey: c.kmsKey,
         functions: c.compute === "ecs" ? 2 : 3,
         services: c.compute === "ecs" ? 1 : 0,
+        egressOnlyGateways: c.ipv6Egress ? 1 : 0,
       });
     }
   });

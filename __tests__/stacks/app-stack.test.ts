@@ -14,6 +14,8 @@ beforeAll(() => {
     withEnvironment("devnode", "environments/dev.json")(project);
     const devnode = project.read("environments/devnode.json") as { compute: Record<string, unknown>; network: Record<string, unknown> };
     devnode.compute.runtime = "node";
+    // The TypeScript handlers do not ask for dual-stack endpoints, so this copy keeps IPv4 egress.
+    devnode.network.ipv6Egress = false;
     (devnode as Record<string, any>).database = { ...(devnode as Record<string, any>).database, rdsProxy: true, minCapacity: 0.5 };
     devnode.network.vpcCidr = "10.21.0.0/16";
     project.write("environments/devnode.json", devnode);
@@ -61,6 +63,40 @@ describe("AppStack with Lambda", () => {
     }
   });
 
+  it("runs dev's functions with IPv6 egress: dual-stack subnets, an egress-only gateway, SSM alone behind an interface endpoint", () => {
+    for (const fn of bodies("app-dev", "aws_lambda_function")) {
+      expect(fn.vpc_config.ipv6_allowed_for_dual_stack).toBe(true);
+      // Secrets Manager and SQS document dual-stack endpoints; SSM does not (src/config/dual-stack.ts).
+      expect(fn.environment.variables.PLATFORM_DUALSTACK_SERVICES).toBe("secretsmanager,sqs");
+    }
+    for (const fn of bodies("app-stage", "aws_lambda_function")) {
+      expect(fn.vpc_config.ipv6_allowed_for_dual_stack).toBeUndefined();
+      expect(fn.environment.variables.PLATFORM_DUALSTACK_SERVICES).toBeUndefined();
+    }
+    expect(bodies("infra-dev", "aws_vpc")[0].assign_generated_ipv6_cidr_block).toBe(true);
+    expect(bodies("infra-dev", "aws_egress_only_internet_gateway")).toHaveLength(1);
+    const subnets = bodies("infra-dev", "aws_subnet");
+    expect(subnets.filter((subnet) => subnet.tags.tier === "private").map((subnet) => subnet.ipv6_cidr_block)).toEqual([
+      expect.stringMatching(/^\$\{cidrsubnet\(aws_vpc\.[^.]+\.ipv6_cidr_block, 8, 0\)\}$/),
+      expect.stringMatching(/, 8, 1\)\}$/),
+    ]);
+    // Public and data tiers stay IPv4: nothing there leaves over IPv6.
+    expect(subnets.filter((subnet) => subnet.tags.tier !== "private").every((subnet) => subnet.ipv6_cidr_block === undefined)).toBe(true);
+    expect(subnets.filter((subnet) => subnet.tags.tier !== "private")).toHaveLength(4);
+    expect(bodies("infra-dev", "aws_route").filter((route) => route.destination_ipv6_cidr_block)).toEqual([
+      expect.objectContaining({ destination_ipv6_cidr_block: "::/0", egress_only_gateway_id: expect.stringContaining("aws_egress_only_internet_gateway") }),
+      expect.objectContaining({ destination_ipv6_cidr_block: "::/0", egress_only_gateway_id: expect.stringContaining("aws_egress_only_internet_gateway") }),
+    ]);
+    const interfaces = bodies("infra-dev", "aws_vpc_endpoint").filter((endpoint) => endpoint.vpc_endpoint_type === "Interface");
+    expect(interfaces.map((endpoint) => endpoint.service_name.split(".").pop())).toEqual(["ssm"]);
+    expect(bodies("infra-stage", "aws_egress_only_internet_gateway")).toHaveLength(0);
+    // IPv6: HTTPS out from the app only; nothing in from anywhere.
+    expect(bodies("infra-dev", "aws_vpc_security_group_egress_rule").filter((rule) => rule.cidr_ipv6)).toEqual([
+      expect.objectContaining({ cidr_ipv6: "::/0", from_port: 443, to_port: 443, ip_protocol: "tcp", security_group_id: expect.stringContaining("security-groups_app") }),
+    ]);
+    expect(bodies("infra-dev", "aws_vpc_security_group_ingress_rule").filter((rule) => rule.cidr_ipv6)).toEqual([]);
+  });
+
   it("keeps the TypeScript handlers available as compute.runtime \"node\": a zip per handler on nodejs22.x with the shared runtime layer", () => {
     const functions = bodies("app-devnode", "aws_lambda_function");
     expect(functions).toHaveLength(3);
@@ -90,7 +126,9 @@ describe("AppStack with Lambda", () => {
   });
 
   it("schedules the producer from the environment's expression", () => {
-    expect(bodies("app-dev", "aws_scheduler_schedule")).toEqual([expect.objectContaining({ schedule_expression: "rate(15 minutes)" })]);
+    // dev runs it once on weekday mornings, so its database can pause (minCapacity 0) the rest of the time.
+    expect(bodies("app-dev", "aws_scheduler_schedule")).toEqual([expect.objectContaining({ schedule_expression: "cron(0 8 ? * MON-FRI *)" })]);
+    expect(bodies("app-stage", "aws_scheduler_schedule")).toEqual([expect.objectContaining({ schedule_expression: "rate(15 minutes)" })]);
   });
 
   it("grants each function only what it uses", () => {

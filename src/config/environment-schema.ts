@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DUAL_STACK, FUNCTION_API_CALLS, hasDualStackEndpoint } from "./dual-stack";
 import { AWS_REGIONS } from "./aws-regions";
 import { formatPath } from "./problems";
 import { cidrInside, cidrsOverlap, isIpv4Network, planSubnets, prefixLength } from "./cidr";
@@ -64,6 +65,9 @@ export const networkSchema = z
       "Interface endpoints for what the workloads call from the VPC ($7.30/month per AZ each): Secrets Manager, SSM and SQS, plus CloudWatch Logs and ECR for ECS. Required when natMode is \"none\". Gateway endpoints for S3 and DynamoDB are always created.",
     ),
     singleAzEndpoints: toggle("Place the interface endpoints in the first AZ only: cheaper, no AZ redundancy (dev)."),
+    ipv6Egress: toggle(
+      "Dual-stack private subnets whose IPv6 traffic leaves through an egress-only internet gateway (no hourly charge): functions reach the AWS APIs that offer dual-stack endpoints (Secrets Manager, SQS) over IPv6, and only the others (SSM) keep an interface endpoint. Lambda with the Python app only, natMode \"none\".",
+    ),
     flowLogs: z.boolean({ error: "must be true or false" }).default(true).describe("VPC flow logs to CloudWatch Logs."),
     subnets: z
       .strictObject({
@@ -359,6 +363,23 @@ export const environmentSchema = z
         path: ["drRegion"],
         message: `is the same as region (${environment.region}); backups must be copied to another region`,
       });
+    }
+    if (environment.network.ipv6Egress) {
+      const refuse = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+      if (environment.compute.kind === "ecs") {
+        refuse(["network", "ipv6Egress"], 'is true with compute.kind "ecs": Fargate tasks pull their image and ship their logs from their own network interfaces, which this mode has not established over IPv6; use interface endpoints or a NAT gateway for ECS');
+      }
+      if (environment.compute.runtime !== "python") {
+        refuse(["network", "ipv6Egress"], 'is true with compute.runtime "node": the TypeScript handlers do not ask their SDK clients for dual-stack endpoints; use the Python app or turn ipv6Egress off');
+      }
+      if (environment.network.natMode !== "none") {
+        refuse(["network", "ipv6Egress"], `is true with natMode "${environment.network.natMode}": the NAT gateway already carries the functions' traffic; set natMode to "none" or turn ipv6Egress off`);
+      }
+      for (const service of FUNCTION_API_CALLS) {
+        if (DUAL_STACK[service] && !hasDualStackEndpoint(service, environment.region)) {
+          refuse(["network", "ipv6Egress"], `is true in ${environment.region}, where AWS documents no dual-stack endpoint for ${service}; turn ipv6Egress off there (src/config/dual-stack.ts lists where it is documented)`);
+        }
+      }
     }
     if (environment.compute.kind === "lambda" && environment.api.maxRequestBodyKb > LAMBDA_MAX_REQUEST_BODY_KB) {
       ctx.addIssue({

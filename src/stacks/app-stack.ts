@@ -3,6 +3,7 @@ import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-in
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2VpcLink } from "@cdktf/provider-aws/lib/apigatewayv2-vpc-link";
 import type { Construct } from "constructs";
+import { FUNCTION_API_CALLS, hasDualStackEndpoint } from "../config/dual-stack";
 import { AccountContext } from "../constructs/account/account-context";
 import { PlatformBackup } from "../constructs/backup/platform-backup";
 import { ApiRoutes, API_ROUTE_KEYS } from "../constructs/compute/api-routes";
@@ -48,7 +49,13 @@ export class AppStack extends LayerStack {
     const account = new AccountContext(this, "account");
 
     // Functions find everything else under this path (endpoints and ARNs, never secret values).
-    const configuration = { PLATFORM_PARAMETERS_PATH: naming.path(), BUILD_VERSION: compute.image };
+    const ipv6 = environment.network.ipv6Egress;
+    const configuration = {
+      PLATFORM_PARAMETERS_PATH: naming.path(),
+      BUILD_VERSION: compute.image,
+      // The APIs the app reaches over IPv6 (its boto3 clients ask for their dual-stack endpoints).
+      ...(ipv6 ? { PLATFORM_DUALSTACK_SERVICES: FUNCTION_API_CALLS.filter((service) => hasDualStackEndpoint(service, environment.region)).join(",") } : {}),
+    };
     const apiConfiguration = { ...configuration, MAX_REQUEST_BODY_BYTES: String(environment.api.maxRequestBodyKb * 1024) };
     const zip = compute.runtime === "python" ? this.pythonZips() : this.nodeZips(compute.image);
     const imageUri = compute.image.startsWith("sha256:") ? `${infra.images.repositoryUrl}@${compute.image}` : `${infra.images.repositoryUrl}:${compute.image}`;
@@ -56,7 +63,7 @@ export class AppStack extends LayerStack {
       naming,
       account,
       environment: configuration,
-      vpc: { subnetIds: infra.network.privateSubnetIds, securityGroupIds: [infra.network.securityGroups.app] },
+      vpc: { subnetIds: infra.network.privateSubnetIds, securityGroupIds: [infra.network.securityGroups.app], ipv6AllowedForDualStack: ipv6 },
       kmsKeyArn,
       boundaryArn: core.workloadBoundaryArn,
       basePolicyArn: core.workloadBasePolicyArn,

@@ -20,6 +20,7 @@ import { Network } from "../constructs/network/network";
 import { INTERFACE_ENDPOINT_SERVICES } from "../constructs/network/vpc-endpoints";
 import { AccessLogBucket } from "../constructs/storage/access-log-bucket";
 import { PARTITION } from "../config/accounts";
+import { hasDualStackEndpoint } from "../config/dual-stack";
 import { deliveryStepRoleNames } from "../constructs/delivery/app-delivery";
 import { ImageRepository } from "../constructs/registry/image-repository";
 import type { CoreStack } from "./core-stack";
@@ -68,7 +69,13 @@ export class InfraStack extends LayerStack {
       vpcCidr: environment.network.vpcCidr,
       azCount: environment.network.azCount,
       natMode: environment.network.natMode,
-      interfaceEndpointServices: environment.network.interfaceEndpoints ? INTERFACE_ENDPOINT_SERVICES[environment.compute.kind] : [],
+      ipv6Egress: environment.network.ipv6Egress,
+      // With IPv6 egress only what offers no dual-stack endpoint keeps an interface endpoint (src/config/dual-stack.ts).
+      interfaceEndpointServices: !environment.network.interfaceEndpoints
+        ? []
+        : environment.network.ipv6Egress
+          ? INTERFACE_ENDPOINT_SERVICES.lambda.filter((service) => !hasDualStackEndpoint(service, environment.region))
+          : INTERFACE_ENDPOINT_SERVICES[environment.compute.kind],
       singleAzEndpoints: environment.network.singleAzEndpoints,
       flowLogs: environment.network.flowLogs,
       serviceRoleBoundaryArn: props.core.serviceBoundaryArn,

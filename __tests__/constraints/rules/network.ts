@@ -631,6 +631,44 @@ const internetGatewayPerVpc = acrossStack({
   failingExample: { bad: { resource: { aws_internet_gateway: { a: { vpc_id: "vpc-1" }, b: { vpc_id: "vpc-1" } } } } },
 });
 
+const ipv6NeedsVpcBlock = acrossStack({
+  id: "ec2-ipv6-needs-vpc-block",
+  requirement:
+    "A subnet with an IPv6 CIDR block, an egress-only internet gateway and a route to one belong to a VPC that has an IPv6 block (assign_generated_ipv6_cidr_block or an IPAM pool); a VPC has at most one egress-only internet gateway, and an IPv6 route names an egress-only gateway or another IPv6-capable target.",
+  source: `${VPC_GUIDE}/vpc-migrate-ipv6.html (associate an IPv6 CIDR block with the VPC first, then with subnets), https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSubnetCidrBlock.html; ${PROVIDER}/ec2/vpc_subnet.go and vpc_egress_only_internet_gateway.go validate each resource alone`,
+  types: ["aws_vpc", "aws_subnet", "aws_egress_only_internet_gateway", "aws_route"],
+  problems: (stack) => {
+    const problems: Violation[] = [];
+    const vpcWithIpv6 = (vpc: string | undefined) => {
+      const block = stack.resources("aws_vpc").find((candidate) => keyOf(candidate) === vpc);
+      return block === undefined || block.body.assign_generated_ipv6_cidr_block === true || block.body.ipv6_ipam_pool_id !== undefined;
+    };
+    for (const subnet of stack.resources("aws_subnet")) {
+      if (subnet.body.ipv6_cidr_block !== undefined && !vpcWithIpv6(vpcOf(subnet, stack))) problems.push({ where: where(subnet), problem: "has an IPv6 CIDR block but its VPC has none" });
+    }
+    for (const [vpc, gateways] of groupsOf(stack.resources("aws_egress_only_internet_gateway"), (gateway) => vpcOf(gateway, stack))) {
+      if (!vpcWithIpv6(vpc)) gateways.forEach((gateway) => problems.push({ where: where(gateway), problem: `attaches to ${vpc}, which has no IPv6 block` }));
+      if (gateways.length > 1) gateways.forEach((gateway) => problems.push({ where: where(gateway), problem: `${gateways.length} egress-only internet gateways attach to ${vpc}` }));
+    }
+    for (const route of stack.resources("aws_route")) {
+      if (route.body.egress_only_gateway_id !== undefined && route.body.destination_ipv6_cidr_block === undefined) {
+        problems.push({ where: where(route), problem: "targets an egress-only internet gateway with an IPv4 destination; it carries IPv6 only" });
+      }
+    }
+    return problems;
+  },
+  failingExample: {
+    bad: {
+      resource: {
+        aws_vpc: { main: { cidr_block: "10.0.0.0/16" } },
+        aws_subnet: { a: { vpc_id: "${aws_vpc.main.id}", cidr_block: "10.0.0.0/24", ipv6_cidr_block: "${cidrsubnet(aws_vpc.main.ipv6_cidr_block, 8, 0)}" } },
+        aws_egress_only_internet_gateway: { e: { vpc_id: "${aws_vpc.main.id}" } },
+        aws_route: { r: { route_table_id: "rtb-1", destination_cidr_block: "0.0.0.0/0", egress_only_gateway_id: "${aws_egress_only_internet_gateway.e.id}" } },
+      },
+    },
+  },
+});
+
 const sameVpc = acrossStack({
   id: "ec2-same-vpc-references",
   requirement:
@@ -1198,6 +1236,7 @@ export const group: RuleGroup = {
     routeDestinationUnique,
     subnetOneRouteTable,
     internetGatewayPerVpc,
+    ipv6NeedsVpcBlock,
     sameVpc,
     natAfterInternetGateway,
     natInPublicSubnet,
@@ -1226,6 +1265,8 @@ export const group: RuleGroup = {
       "ec2-route-destination-unique, ec2-same-vpc-references, ec2-nat-gateway-in-public-subnet, ec2-tag-limits; the provider validates inline route CIDR syntax only (internal/service/ec2/vpc_route_table.go)",
     aws_route_table_association:
       "ec2-subnet-one-route-table, ec2-same-vpc-references, ec2-nat-gateway-in-public-subnet; the provider validates subnet_id xor gateway_id (internal/service/ec2/vpc_route_table_association.go)",
+    aws_egress_only_internet_gateway:
+      "ec2-ipv6-needs-vpc-block, ec2-tag-limits; the provider validates nothing but vpc_id's presence (internal/service/ec2/vpc_egress_only_internet_gateway.go)",
     aws_internet_gateway:
       "ec2-internet-gateway-one-per-vpc, ec2-nat-gateway-after-internet-gateway, ec2-tag-limits; the provider has no validators beyond tags (internal/service/ec2/vpc_internet_gateway.go)",
     aws_nat_gateway:

@@ -83,7 +83,8 @@ export interface PlatformFunctionProps {
    */
   readonly environment?: Record<string, string>;
   /** Private subnets and the app security group: the function reaches the database and cache from there. */
-  readonly vpc: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  /** `ipv6AllowedForDualStack`: outbound IPv6 from dual-stack subnets (the IPv6-egress network mode). */
+  readonly vpc: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack?: boolean };
   /** Encrypts the log group and the environment variables. Default: AWS-managed keys. */
   readonly kmsKeyArn?: string;
   /** The core layer's `workloadBoundaryArn`: caps whatever the function is ever granted. */
@@ -193,7 +194,11 @@ export class PlatformFunction extends Construct implements Grantee {
       // in the configuration would show as a change on every plan.
       kmsKeyArn: hasVariables ? props.kmsKeyArn : undefined,
       environment: hasVariables ? { variables: environment } : undefined,
-      vpcConfig: { subnetIds: props.vpc.subnetIds, securityGroupIds: props.vpc.securityGroupIds },
+      vpcConfig: {
+        subnetIds: props.vpc.subnetIds,
+        securityGroupIds: props.vpc.securityGroupIds,
+        ipv6AllowedForDualStack: props.vpc.ipv6AllowedForDualStack ? true : undefined,
+      },
       tracingConfig: { mode: "Active" },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: props.applicationLogLevel ?? "INFO" },
       deadLetterConfig: props.deadLetterQueue ? { targetArn: props.deadLetterQueue.arn } : undefined,

@@ -5,6 +5,7 @@ import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-g
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { EgressOnlyInternetGateway } from "@cdktf/provider-aws/lib/egress-only-internet-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
@@ -34,6 +35,11 @@ export interface NetworkProps {
    * `"per-az"`: one NAT gateway per AZ, each AZ routing through its own (one_nat_gateway_per_az).
    */
   readonly natMode: NatMode;
+  /**
+   * Dual-stack private subnets with an egress-only internet gateway for their IPv6 traffic: outbound
+   * only, no hourly charge. Default false.
+   */
+  readonly ipv6Egress?: boolean;
   /** Interface endpoints in the private subnets; empty: none (the workloads then need a NAT gateway). */
   readonly interfaceEndpointServices: readonly InterfaceEndpointService[];
   /** Place interface endpoints in the first AZ only: half or a third of the cost, no AZ redundancy. Default false. */
@@ -78,6 +84,8 @@ export class Network extends Construct {
   /** NAT gateways' public addresses, for allow lists of third parties; empty without NAT. */
   readonly natPublicIps: string[];
   readonly endpoints: VpcEndpoints;
+  /** The egress-only internet gateway, with `ipv6Egress`. */
+  readonly egressOnlyGatewayId?: string;
   /** The flow log group; absent when flow logs are off. */
   readonly flowLogGroupName?: string;
 
@@ -95,6 +103,8 @@ export class Network extends Construct {
       enableDnsSupport: true,
       // Private DNS of interface endpoints needs both.
       enableDnsHostnames: true,
+      // An Amazon-provided /56; each private subnet takes a /64 of it.
+      assignGeneratedIpv6CidrBlock: props.ipv6Egress ? true : undefined,
       tags: { Name: naming.name("vpc") },
     });
     this.vpcId = vpc.id;
@@ -127,6 +137,11 @@ export class Network extends Construct {
             // Nothing launched in a public subnet gets an address by accident; the NAT gateways
             // and the load balancer bring their own (CKV_AWS_130).
             mapPublicIpOnLaunch: false,
+            // Only the private tier is dual-stack, and only for the functions' egress: nothing there
+            // is reachable from the internet (the gateway is egress-only), and the data tier stays IPv4.
+            ...(props.ipv6Egress && tier === "private"
+              ? { ipv6CidrBlock: Fn.cidrsubnet(vpc.ipv6CidrBlock, 8, index), assignIpv6AddressOnCreation: false }
+              : {}),
             tags: { Name: naming.name(tier, String(index + 1)), tier },
           }),
       );
@@ -161,6 +176,11 @@ export class Network extends Construct {
     });
     this.natPublicIps = natGateways.map((gateway) => gateway.publicIp);
 
+    const egressOnly = props.ipv6Egress
+      ? new EgressOnlyInternetGateway(this, "egress-only-igw", { vpcId: vpc.id, tags: { Name: naming.name("eigw") } })
+      : undefined;
+    this.egressOnlyGatewayId = egressOnly?.id;
+
     // Private tier: a route table per AZ, so switching between NAT modes only changes routes.
     const privateRouteTables = privateSubnets.map((subnet, index) => {
       const routeTable = new RouteTable(this, `private-${index + 1}-routes`, {
@@ -171,6 +191,9 @@ export class Network extends Construct {
       if (natGateways.length > 0) {
         const gateway = natGateways[Math.min(index, natGateways.length - 1)];
         new Route(this, `private-${index + 1}-internet`, { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: gateway.id });
+      }
+      if (egressOnly) {
+        new Route(this, `private-${index + 1}-ipv6-egress`, { routeTableId: routeTable.id, destinationIpv6CidrBlock: "::/0", egressOnlyGatewayId: egressOnly.id });
       }
       return routeTable;
     });
@@ -216,8 +239,15 @@ export class Network extends Construct {
     // discovery if it dropped ICMP. Subnets join it implicitly, so their list is not managed.
     new DefaultNetworkAcl(this, "default-network-acl", {
       defaultNetworkAclId: vpc.defaultNetworkAclId,
-      ingress: [{ ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" }],
-      egress: [{ ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" }],
+      // IPv6 the same way when the VPC has it: the egress-only gateway already drops unsolicited inbound IPv6.
+      ingress: [
+        { ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" },
+        ...(props.ipv6Egress ? [{ ruleNo: 101, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlock: "::/0" }] : []),
+      ],
+      egress: [
+        { ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" },
+        ...(props.ipv6Egress ? [{ ruleNo: 101, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlock: "::/0" }] : []),
+      ],
       tags: { Name: naming.name("default") },
       lifecycle: { ignoreChanges: ["subnet_ids"] },
     });
@@ -234,6 +264,7 @@ export class Network extends Construct {
       vpcId: vpc.id,
       loadBalancer: props.loadBalancer,
       appPort: props.appPort,
+      ipv6Egress: props.ipv6Egress,
     });
     this.securityGroups = { ...groups.ids, endpoints: this.endpoints.securityGroupId };
   }

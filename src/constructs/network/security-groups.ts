@@ -16,6 +16,8 @@ export interface NetworkSecurityGroupsProps {
   readonly loadBalancer: boolean;
   /** Where the load balancer forwards to on the app's tasks. Default `DEFAULT_APP_PORT` (8080). */
   readonly appPort?: number;
+  /** The app may also leave over IPv6 (HTTPS only), through the egress-only gateway. Default false. */
+  readonly ipv6Egress?: boolean;
 }
 
 export interface SecurityGroupIds {
@@ -80,6 +82,9 @@ export class NetworkSecurityGroups extends Construct {
     // AWS APIs are reached over HTTPS, through interface endpoints, gateway endpoints or NAT:
     // endpoint and S3 prefix addresses are not known here, so the destination stays open.
     rule("egress", this.app, "https", { description: "HTTPS to AWS APIs and external services", port: 443, cidrIpv4: "0.0.0.0/0" });
+    if (props.ipv6Egress) {
+      rule("egress", this.app, "https-ipv6", { description: "HTTPS to dual-stack AWS APIs over IPv6 through the egress-only gateway", port: 443, cidrIpv6: "::/0" });
+    }
     rule("egress", this.app, "database", { description: "PostgreSQL to the database and RDS Proxy", port: POSTGRES_PORT, peer: this.database });
     rule("egress", this.app, "cache", { description: "Valkey/Redis to the cache", port: CACHE_PORT, peer: this.cache });
 

@@ -42,6 +42,11 @@ export const NETWORK_DATA_COMPUTE_READS: RefreshReadTable = {
       "Verified against the provider source (v2-SDK copy): findRouteTableAssociationByID is DescribeRouteTables filtered by " +
       "association.route-table-association-id.",
   },
+  aws_egress_only_internet_gateway: {
+    actions: ["ec2:DescribeEgressOnlyInternetGateways"],
+    source: "internal/service/ec2/vpc_egress_only_internet_gateway.go",
+    note: "Read is FindEgressOnlyInternetGatewayByID (DescribeEgressOnlyInternetGateways), whose tags the Read sets itself; the CustomizeDiff only merges default tags.",
+  },
   aws_internet_gateway: {
     actions: ["ec2:DescribeInternetGateways"],
     source: "internal/service/ec2/vpc_internet_gateway.go",
