@@ -52,7 +52,7 @@ describe("InfraStack", () => {
   it("keeps dev cheap and prod highly available", () => {
     const count = (stack: StackJson, type: string) => resourcesOf(stack).filter(([candidate]) => candidate === type).length;
     expect({ nat: count(dev, "aws_nat_gateway"), waf: count(dev, "aws_wafv2_web_acl"), instances: count(dev, "aws_rds_cluster_instance") }).toEqual({ nat: 0, waf: 0, instances: 1 });
-    expect(only(dev, "aws_rds_cluster").serverlessv2_scaling_configuration).toMatchObject({ min_capacity: 0, seconds_until_auto_pause: 1800 });
+    expect(only(dev, "aws_rds_cluster").serverlessv2_scaling_configuration).toMatchObject({ min_capacity: 0, seconds_until_auto_pause: 300 });
     expect({ nat: count(prod, "aws_nat_gateway"), waf: count(prod, "aws_wafv2_web_acl"), instances: count(prod, "aws_rds_cluster_instance") }).toEqual({ nat: 3, waf: 1, instances: 2 });
     expect(only(prod, "aws_rds_cluster")).toMatchObject({ deletion_protection: true, serverlessv2_scaling_configuration: { min_capacity: 0.5, max_capacity: 4 } });
   });
