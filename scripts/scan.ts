@@ -7,7 +7,7 @@
 // Usage: npm run scan   (synthesizes the shipped environments and the toggle matrix of
 // scripts/toggle-matrix.ts afresh into a temporary directory)
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlatformConfig, type PlatformEnvironment } from "../src/config/load";
@@ -67,6 +67,7 @@ const setting = (environment: PlatformEnvironment, path: string): unknown =>
 
 // 1. The canary: a bucket with no encryption, versioning or public access block must fail.
 const canaryDir = mkdtempSync(join(tmpdir(), "platform-scan-canary-"));
+process.on("exit", () => rmSync(canaryDir, { recursive: true, force: true }));
 mkdirSync(join(canaryDir, "canary"));
 writeFileSync(
   join(canaryDir, "canary", "cdk.tf.json"),
@@ -78,6 +79,8 @@ if (!canaryFailures.includes("CKV_AWS_145")) fail(`the canary's unencrypted buck
 // 2. The stacks of the shipped environments and of every environment of the toggle matrix, and the
 // stacks of the three-account example (its own configuration, so its names get a prefix here).
 const work = mkdtempSync(join(tmpdir(), "platform-scan-"));
+// Every app stack carries the 26 MB Python layer: the synthesized stacks go when the scan ends, however it ends.
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 const configDir = join(work, "config");
 writeToggleMatrixConfig(root, configDir);
 const MULTI_ACCOUNT = "multi-account";
