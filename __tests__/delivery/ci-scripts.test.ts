@@ -178,6 +178,13 @@ describe("scripts/ci", () => {
     expect(person.stdout).toMatch(/role_arn = .*\nsource_profile = tooling-admin\n/);
     const none = probe({});
     expect([none.status, none.stdout]).toEqual([0, "profile= keys=none\n"]);
+    // The profile goes with the script.
+    const leftover = spawnSync("bash", ["-c", `source ${script("lib.sh")} && use_deploy_role && echo "$AWS_CONFIG_FILE"`], {
+      env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "platform-home-")), TERRAFORM: "bash", DEPLOY_ROLE_ARN: role },
+      encoding: "utf8",
+    });
+    expect(leftover.status).toBe(0);
+    expect(existsSync(leftover.stdout.trim().split("\n").pop()!)).toBe(false);
     const wrong = probe({ DEPLOY_ROLE_ARN: "platform-prod-deploy-apply" });
     expect(wrong.status).not.toBe(0);
     expect(wrong.stderr).toContain("is not an IAM role ARN");

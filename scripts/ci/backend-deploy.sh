@@ -41,7 +41,7 @@ case "$target" in
     family=${TASK_FAMILY:?set TASK_FAMILY, e.g. platform-stage-api}
     container=${CONTAINER_NAME:-api}
     work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
+    trap 'rm -rf "$work" "${DEPLOY_ROLE_CONFIG:-}"' EXIT
     say "registering a revision of $family with $container on $image_uri"
     run aws ecs describe-task-definition --task-definition "$family" --query taskDefinition --output json >"$work/current.json"
     # Everything but the image stays as Terraform last wrote it; read-only fields are dropped.

@@ -25,7 +25,9 @@ role_arn = $DEPLOY_ROLE_ARN
 $source
 role_session_name = ${STACK:-platform-delivery}-$(date +%s)
 PROFILE
-  export AWS_CONFIG_FILE=$config AWS_PROFILE=platform-deploy
+  export AWS_CONFIG_FILE=$config AWS_PROFILE=platform-deploy DEPLOY_ROLE_CONFIG=$config
+  # The profile lives as long as the script; a script that sets its own EXIT trap removes it too.
+  trap 'rm -f "$DEPLOY_ROLE_CONFIG"' EXIT
   # Keys in the environment would win over the profile.
   unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
   say "running as $DEPLOY_ROLE_ARN ($source)"
