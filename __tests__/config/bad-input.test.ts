@@ -1,20 +1,9 @@
-import { ConfigError } from "../../src/config/problems";
-import { loadPlatformConfig } from "../../src/config/load";
-import { projectCopy } from "../support/project";
+import { configProblems, projectCopy } from "../support/project";
 
 type Json = Record<string, any>;
 type Edit = NonNullable<Parameters<typeof projectCopy>[0]>;
 
-function problemsOf(edit: Edit): readonly string[] {
-  const root = projectCopy(edit);
-  try {
-    loadPlatformConfig(root);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("the configuration was accepted");
-}
+const problemsOf = (edit: Edit): readonly string[] => configProblems(projectCopy(edit));
 
 function editEnvironment(name: string, change: (environment: Json) => void): Edit {
   return ({ read, write }) => {

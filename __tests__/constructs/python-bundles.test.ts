@@ -2,38 +2,15 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { crc32, inflateRawSync } from "node:zlib";
+import { readZip } from "../support/zip";
 import { buildPythonBundles, type BuiltPythonBundles } from "../../src/constructs/compute/python-bundles";
 
 const REPOSITORY_ROOT = join(__dirname, "..", "..");
 const scratch = mkdtempSync(join(tmpdir(), "python-bundles-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Reads a zip through its central directory, checking each CRC: an independent look at what Lambda unpacks. */
-function readZip(file: string): Map<string, { data: Buffer; mode: number; stamp: [number, number] }> {
-  const zip = readFileSync(file);
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = zip.readUInt16LE(end + 10);
-  let cursor = zip.readUInt32LE(end + 16);
-  const entries = new Map<string, { data: Buffer; mode: number; stamp: [number, number] }>();
-  for (let index = 0; index < count; index++) {
-    const method = zip.readUInt16LE(cursor + 10);
-    const crc = zip.readUInt32LE(cursor + 16);
-    const compressedSize = zip.readUInt32LE(cursor + 20);
-    const nameLength = zip.readUInt16LE(cursor + 28);
-    const extraLength = zip.readUInt16LE(cursor + 30);
-    const commentLength = zip.readUInt16LE(cursor + 32);
-    const localOffset = zip.readUInt32LE(cursor + 42);
-    const name = zip.toString("utf8", cursor + 46, cursor + 46 + nameLength);
-    const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
-    const raw = zip.subarray(dataStart, dataStart + compressedSize);
-    const data = method === 8 ? inflateRawSync(raw) : Buffer.from(raw);
-    expect(crc32(data) >>> 0).toBe(crc);
-    entries.set(name, { data, mode: zip.readUInt32LE(cursor + 38) >>> 16, stamp: [zip.readUInt16LE(cursor + 12), zip.readUInt16LE(cursor + 14)] });
-    cursor += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
-}
+/** The zip at `file`, read independently of the writer (CRC-checked). */
+const readZipFile = (file: string) => readZip(readFileSync(file));
 
 /** `name==version` of every line of the lock, names normalised the way wheel directories spell them. */
 function pins(file: string): Map<string, string> {
@@ -48,8 +25,8 @@ function pins(file: string): Map<string, string> {
 describe("the Python app's Lambda packaging", () => {
   // The shipped app and its lock, built for Lambda the way synthesis builds them (warm: from the cache).
   const bundles: BuiltPythonBundles = buildPythonBundles();
-  const layer = readZip(bundles.layer.zipFile);
-  const code = readZip(bundles.code.zipFile);
+  const layer = readZipFile(bundles.layer.zipFile);
+  const code = readZipFile(bundles.code.zipFile);
 
   it("puts the dependencies where Lambda's Python runtimes look in a layer, every pin of app/requirements.txt at its version", () => {
     const names = [...layer.keys()];

@@ -123,30 +123,23 @@ describe("backend and frontend pipelines", () => {
     expect(JSON.stringify(statements)).not.toContain("lambda:UpdateFunctionCode");
   });
 
+  /** The pipeline stack with only the backend pipeline, over `environments`. */
+  const backendPipelineOver = (environments: typeof config.environments) =>
+    new PipelineStack(Testing.app(), {
+      project: config.project,
+      state: config.state,
+      delivery: { ...shipped, backend: { enabled: true }, frontend: { enabled: false, outputDir: "dist/site" } },
+      environments,
+    });
+
   it("backend: refuses to exist when no environment takes images", () => {
     const zipOnly = config.environments.map((e) => ({ ...e, compute: { ...e.compute, kind: "lambda" as const, packaging: "zip" as const } }));
-    expect(
-      () =>
-        new PipelineStack(Testing.app(), {
-          project: config.project,
-          state: config.state,
-          delivery: { ...shipped, backend: { enabled: true }, frontend: { enabled: false, outputDir: "dist/site" } },
-          environments: zipOnly,
-        }),
-    ).toThrow(/no environment of dev, stage, prod runs the API from an image/);
+    expect(() => backendPipelineOver(zipOnly)).toThrow(/no environment of dev, stage, prod runs the API from an image/);
   });
 
   it("backend: builds one image, so the environments it deploys must share compute.runtime", () => {
     const mixed = config.environments.map((e) => (e.name === "prod" ? { ...e, compute: { ...e.compute, runtime: "node" as const } } : e));
-    expect(
-      () =>
-        new PipelineStack(Testing.app(), {
-          project: config.project,
-          state: config.state,
-          delivery: { ...shipped, backend: { enabled: true }, frontend: { enabled: false, outputDir: "dist/site" } },
-          environments: mixed,
-        }),
-    ).toThrow(/stage runs python, prod runs node; give them the same compute.runtime/);
+    expect(() => backendPipelineOver(mixed)).toThrow(/stage runs python, prod runs node; give them the same compute.runtime/);
   });
 
   it("frontend: Source, Build, then publishes every environment in order, approval before prod (and stage when asked)", () => {

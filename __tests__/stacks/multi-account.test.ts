@@ -1,9 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError } from "../../src/config/problems";
-import { loadPlatformConfig } from "../../src/config/load";
-import { REPOSITORY_ROOT } from "../support/project";
+import { configProblems, REPOSITORY_ROOT } from "../support/project";
 import { readStacks, runSynth, type StackJson } from "../support/synth";
 
 type Json = Record<string, any>;
@@ -23,15 +21,6 @@ function example(edit: (files: { read: (file: string) => Json; write: (file: str
   return root;
 }
 
-function problemsOf(root: string): readonly string[] {
-  try {
-    loadPlatformConfig(root);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("the configuration was accepted");
-}
 
 const editJson = (file: string, change: (json: Json) => void) => (files: { read: (file: string) => Json; write: (file: string, json: Json) => void }) => {
   const json = files.read(file);
@@ -67,7 +56,7 @@ describe("a layout that cannot work across accounts is refused before anything i
       /^environments\/dev\.json: deployers: only an environment outside the state account \(111111111111\) gets deploy roles to trust/,
     ],
   ])("%s", (_title, edit, expected) => {
-    const problems = problemsOf(example(edit));
+    const problems = configProblems(example(edit));
     expect(problems).toContainEqual(expect.stringMatching(expected));
   });
 

@@ -1,3 +1,4 @@
+import { ConfigError } from "../../src/config/problems";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,4 +46,15 @@ export function shippedEnvironment(name: string): PlatformEnvironment {
   const environment = loadPlatformConfig(REPOSITORY_ROOT).environments.find((candidate) => candidate.name === name);
   if (!environment) throw new Error(`environments/${name}.json is not shipped`);
   return environment;
+}
+
+/** Every problem configuration loading reports for the project at `root`; fails if it loads. */
+export function configProblems(root: string): readonly string[] {
+  try {
+    loadPlatformConfig(root);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("the configuration was accepted");
 }

@@ -11,10 +11,8 @@ environment can stand in for a file the package lacks.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ import pytest
 
 from conftest import OWNER_ROLE, PlatformEnvironment
 from support.events import http_event
+from support.packaged import unpack_lambda
 
 PACKAGED_DIR_VARIABLE = "PLATFORM_PACKAGED_DJANGO_DIR"
 
@@ -55,17 +54,7 @@ json.dump([handler(event, Context()) for event in events], open(sys.argv[4], "w"
 
 @pytest.fixture(scope="module")
 def django_root(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    configured = os.environ.get(PACKAGED_DIR_VARIABLE)
-    if not configured:
-        pytest.fail(f"{PACKAGED_DIR_VARIABLE} is not set: run the suite with scripts/test-python.sh, which packages the Django example")
-    packaged = Path(configured)
-    root = tmp_path_factory.mktemp("django-lambda")
-    task, opt = root / "task", root / "opt"
-    with zipfile.ZipFile(packaged / "function.zip") as function:
-        function.extractall(task)
-    with zipfile.ZipFile(packaged / "layer.zip") as layer:
-        layer.extractall(opt)
-    return task, opt
+    return unpack_lambda(PACKAGED_DIR_VARIABLE, tmp_path_factory.mktemp("django-lambda"))
 
 
 @pytest.fixture

@@ -15,9 +15,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +26,8 @@ from platform_app import database
 from conftest import PlatformEnvironment
 from support.aws import sqs_event
 from support.events import http_event
-from support.servers import free_port
+from support.packaged import unpack_lambda
+from support.servers import free_port, wait_for_port
 
 PACKAGED_DIR_VARIABLE = "PLATFORM_PACKAGED_DIR"
 
@@ -59,23 +58,7 @@ with open(result_file, "w") as target:
 
 @pytest.fixture(scope="module")
 def lambda_root(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    configured = os.environ.get(PACKAGED_DIR_VARIABLE)
-    if not configured:
-        pytest.fail(
-            f"{PACKAGED_DIR_VARIABLE} is not set: point it at a directory holding function.zip and layer.zip"
-            " (the lead's packaging step builds them)"
-        )
-    packaged = Path(configured)
-    missing = [name for name in ("function.zip", "layer.zip") if not (packaged / name).is_file()]
-    if missing:
-        pytest.fail(f"{PACKAGED_DIR_VARIABLE}={packaged} lacks {', '.join(missing)}")
-    root = tmp_path_factory.mktemp("lambda")
-    task, opt = root / "task", root / "opt"
-    with zipfile.ZipFile(packaged / "function.zip") as function:
-        function.extractall(task)
-    with zipfile.ZipFile(packaged / "layer.zip") as layer:
-        layer.extractall(opt)
-    return task, opt
+    return unpack_lambda(PACKAGED_DIR_VARIABLE, tmp_path_factory.mktemp("lambda"))
 
 
 def _invoke(
@@ -153,17 +136,10 @@ def test_the_image_task_root_serves_under_the_ecs_command(platform: PlatformEnvi
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, f"the server exited early: {process.stdout.read() if process.stdout else ''}"
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                connection.request("GET", "/health")
-                response = connection.getresponse()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the server never listened"
-                time.sleep(0.1)
+        wait_for_port(process, port)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/health")
+        response = connection.getresponse()
         assert response.status == 200, response.read()
         assert json.loads(response.read())["checks"] == {"parameters": "ok", "database": "ok", "cache": "ok"}
         connection.close()

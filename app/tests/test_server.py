@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from conftest import APP_DIR, PlatformEnvironment
-from support.servers import free_port
+from support.servers import free_port, wait_for_port
 
 BODY_LIMIT = 2000
 
@@ -32,15 +32,7 @@ def server(platform: PlatformEnvironment) -> Iterator[tuple[subprocess.Popen[str
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, f"the server exited early: {process.stdout.read() if process.stdout else ''}"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the server never listened"
-                time.sleep(0.05)
+        wait_for_port(process, port)
         yield process, port
     finally:
         if process.poll() is None:

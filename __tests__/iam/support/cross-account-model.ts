@@ -7,7 +7,7 @@ import type { SynthesizedStack } from "../../support/every-stack";
 import { REPOSITORY_ROOT } from "../../support/project";
 import { readStacks, runSynth, type StackJson } from "../../support/synth";
 import { ACCOUNT as PLACEHOLDER_ACCOUNT, AccountModel, type RoleModel } from "./account-model";
-import type { Decision, Request } from "./simulate";
+import { type Decision, explain, type Request } from "./simulate";
 
 /**
  * The multi-account example (environments/examples/multi-account) as its three accounts see it once
@@ -172,24 +172,6 @@ export function principalAllowedEverything(arn: string, actions: string[]): Prin
 
 export function principalOf(role: RoleModel, accountId: string): Principal {
   return { arn: role.arn, account: accountId, identityPolicies: role.identityPolicies, boundary: role.boundary };
-}
-
-function explain(response: any): string {
-  if (response.resultType === "error") return `simulation error: ${JSON.stringify(response.errors).slice(0, 600)}`;
-  const analysis = response.result?.analysis;
-  if (!analysis) return "no analysis";
-  const parts: string[] = [];
-  const describe = (label: string, part: any) => {
-    if (!part) return;
-    const named = (statements: any[]) => statements.map((entry) => `${entry.policyId ?? ""}#${entry.statement?.Sid ?? entry.explain?.identifier ?? "?"}`).join(", ");
-    if (part.denyStatements?.length) parts.push(`${label} denies (${named(part.denyStatements)})`);
-    else if (part.allowStatements?.length) parts.push(`${label} allows (${named(part.allowStatements)})`);
-    else parts.push(`${label}: ${part.result}`);
-  };
-  describe("identity", analysis.identityAnalysis);
-  describe("boundary", analysis.permissionBoundaryAnalysis);
-  describe("resource policy", analysis.resourceAnalysis);
-  return parts.join("; ");
 }
 
 /**

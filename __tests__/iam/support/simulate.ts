@@ -72,7 +72,8 @@ function serviceContext(model: AccountModel, request: Request): Record<string, s
 
 const accountOf = (resource: string) => /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? ACCOUNT;
 
-function explain(response: any): string {
+/** Which statements of which policy decided a simulation: what a surprise is reported with. */
+export function explain(response: any): string {
   if (response.resultType === "error") return `simulation error: ${response.errors.message} ${JSON.stringify(response.errors).slice(0, 600)}`;
   const analysis = response.result?.analysis ?? response.results?.[0]?.analysis;
   if (!analysis) return "no analysis";

@@ -34,6 +34,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for_port(process: subprocess.Popen[str], port: int, seconds: float = 30) -> None:
+    """Returns once ``process`` accepts connections on ``port``; fails, with its output, if it exits or never listens."""
+    deadline = time.monotonic() + seconds
+    while True:
+        assert process.poll() is None, f"the server exited early: {process.stdout.read() if process.stdout else ''}"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, "the server never listened"
+            time.sleep(0.05)
+
+
 def _version_key(path: str) -> tuple[int, ...]:
     digits = Path(path).parent.name
     return tuple(int(part) for part in digits.split(".") if part.isdigit())

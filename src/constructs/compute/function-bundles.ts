@@ -124,11 +124,12 @@ export function buildFunctionBundles(options: BuildFunctionBundlesOptions = {}):
   return result;
 }
 
-function sha256(data: string | Buffer): string {
+export function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-function listFiles(dir: string): string[] {
+/** Every file below `dir`, sorted: the order a deterministic zip or content hash needs. */
+export function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((entry) => (entry.isDirectory() ? listFiles(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : []))
     .sort();
@@ -444,6 +445,6 @@ export class FunctionBundles extends Construct {
  * A FILE asset of the prebuilt zip (cdktf copies it into the stack's `assets/`); the asset hash is
  * the zip's own, so it is stable across machines instead of depending on directory listing order.
  */
-function fileAsset(scope: Construct, id: string, bundle: BundleFile): TerraformAsset {
+export function fileAsset(scope: Construct, id: string, bundle: BundleFile): TerraformAsset {
   return new TerraformAsset(scope, id, { path: bundle.zipFile, type: AssetType.FILE, assetHash: bundle.sha256.slice(0, 32).toUpperCase() });
 }

@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
-import { AssetType, TerraformAsset } from "cdktf";
+import type { TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import { type BundleFile, zipDeterministic } from "./function-bundles";
+import { type BundleFile, fileAsset, listFiles, sha256, zipDeterministic } from "./function-bundles";
 
 /** Lambda's managed Python runtime of zip functions and of the dependency layer. */
 export const PYTHON_RUNTIME = "python3.13";
@@ -78,16 +78,6 @@ interface ZipEntry {
 }
 
 const built = new Map<string, BuiltPythonBundles>();
-
-function sha256(data: string | Buffer): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => (entry.isDirectory() ? listFiles(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : []))
-    .sort();
-}
 
 /** Bytecode belongs to the interpreter that wrote it (Lambda's /var/task is read-only, so Lambda writes none). */
 const BYTECODE = /(^|\/)(__pycache__\/|[^/]+\.py[co]$)/;
@@ -306,8 +296,7 @@ export class PythonBundles extends Construct {
   constructor(scope: Construct, id: string, props: PythonBundlesProps = {}) {
     super(scope, id);
     this.bundles = buildPythonBundles({ cacheDir: props.cacheDir });
-    // FILE assets of the prebuilt zips, hashed by content, so the asset hash is the same on every machine.
-    this.code = new TerraformAsset(this, "code", { path: this.bundles.code.zipFile, type: AssetType.FILE, assetHash: this.bundles.code.sha256.slice(0, 32).toUpperCase() });
-    this.layer = new TerraformAsset(this, "layer", { path: this.bundles.layer.zipFile, type: AssetType.FILE, assetHash: this.bundles.layer.sha256.slice(0, 32).toUpperCase() });
+    this.code = fileAsset(this, "code", this.bundles.code);
+    this.layer = fileAsset(this, "layer", this.bundles.layer);
   }
 }

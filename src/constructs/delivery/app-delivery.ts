@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
 import { CONTAINER_NAME } from "../containers/container-service";
+import { ECR_PUSH_ACTIONS } from "../registry/image-repository";
 import { BUILD_IMAGE, buildLogGroupName, buildRuntimeStatements } from "./build-projects";
 import { githubSourceStage, PIPELINE_EVENTS } from "./infrastructure-pipeline";
 import { assumedBy } from "../iam/assumed-by";
@@ -304,15 +305,7 @@ export class BackendPipeline extends DeliveryPipeline {
         { sid: "LogInToRegistries", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
         {
           sid: "PushToTheEnvironmentRepositories",
-          actions: [
-            "ecr:BatchCheckLayerAvailability",
-            "ecr:InitiateLayerUpload",
-            "ecr:UploadLayerPart",
-            "ecr:CompleteLayerUpload",
-            "ecr:PutImage",
-            "ecr:BatchGetImage",
-            "ecr:DescribeImages",
-          ],
+          actions: ECR_PUSH_ACTIONS,
           resources: targets.map(({ target }) => target.repositoryArn),
         },
       ],

@@ -5,6 +5,17 @@ import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
 
+/** What pushing an image takes (ECR user guide, "IAM permissions for pushing an image"), plus DescribeImages to find a tag already pushed. */
+export const ECR_PUSH_ACTIONS = [
+  "ecr:BatchCheckLayerAvailability",
+  "ecr:InitiateLayerUpload",
+  "ecr:UploadLayerPart",
+  "ecr:CompleteLayerUpload",
+  "ecr:PutImage",
+  "ecr:BatchGetImage",
+  "ecr:DescribeImages",
+];
+
 /** Untagged images (superseded pushes, failed builds) are deleted this many days after their push. */
 export const UNTAGGED_IMAGE_DAYS = 7;
 /** Tagged images beyond the newest this many are deleted: enough to roll back a month of releases. */
@@ -93,15 +104,7 @@ export class ImageRepository extends Construct {
                   Effect: "Allow",
                   // Account roots narrowed by aws:PrincipalArn: a policy naming a role that does not exist yet is refused.
                   Principal: { AWS: [...new Set(props.crossAccountPushers!.map((arn) => `arn:${arn.split(":")[1]}:iam::${arn.split(":")[4]}:root`))] },
-                  Action: [
-                    "ecr:BatchCheckLayerAvailability",
-                    "ecr:InitiateLayerUpload",
-                    "ecr:UploadLayerPart",
-                    "ecr:CompleteLayerUpload",
-                    "ecr:PutImage",
-                    "ecr:BatchGetImage",
-                    "ecr:DescribeImages",
-                  ],
+                  Action: ECR_PUSH_ACTIONS,
                   Condition: { ArnEquals: { "aws:PrincipalArn": props.crossAccountPushers } },
                 },
               ]

@@ -48,6 +48,19 @@ export class StateStore extends Construct {
     const crossAccount = props.crossAccountStates ?? [];
     const deployRoles = crossAccount.flatMap((state) => [state.planRoleArn, state.applyRoleArn]);
     const accountRoot = (accountId: string) => `arn:${account.partition}:iam::${accountId}:root`;
+    // Another account's write that sends `header` with anything but `allowed` (a write without it gets the bucket default).
+    const otherAccountsMayNotAsk = (sid: string, header: string, allowed: string): DataAwsIamPolicyDocumentStatement => ({
+      sid,
+      effect: "Deny",
+      principals: [{ type: "*", identifiers: ["*"] }],
+      actions: ["s3:PutObject"],
+      resources: [`arn:${account.partition}:s3:::${props.bucketName}/*`],
+      condition: [
+        { test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [account.accountId] },
+        { test: "Null", variable: header, values: ["false"] },
+        { test: "StringNotEquals", variable: header, values: [allowed] },
+      ],
+    });
 
     this.kmsKey = new KmsKey(this, "key", {
       description: `Encrypts Terraform state in ${props.bucketName} and locks in ${props.lockTableName}`,
@@ -106,30 +119,8 @@ export class StateStore extends Construct {
         // key) applies; a write that asks for anything else is refused.
         ...(crossAccount.length > 0
           ? [
-              {
-                sid: "OtherAccountsWriteOnlyUnderTheStateKey",
-                effect: "Deny",
-                principals: [{ type: "*", identifiers: ["*"] }],
-                actions: ["s3:PutObject"],
-                resources: [`arn:${account.partition}:s3:::${props.bucketName}/*`],
-                condition: [
-                  { test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [account.accountId] },
-                  { test: "Null", variable: "s3:x-amz-server-side-encryption", values: ["false"] },
-                  { test: "StringNotEquals", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] },
-                ],
-              },
-              {
-                sid: "OtherAccountsWriteOnlyWithTheStateKey",
-                effect: "Deny",
-                principals: [{ type: "*", identifiers: ["*"] }],
-                actions: ["s3:PutObject"],
-                resources: [`arn:${account.partition}:s3:::${props.bucketName}/*`],
-                condition: [
-                  { test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [account.accountId] },
-                  { test: "Null", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: ["false"] },
-                  { test: "StringNotEquals", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: [this.kmsKey.arn] },
-                ],
-              },
+              otherAccountsMayNotAsk("OtherAccountsWriteOnlyUnderTheStateKey", "s3:x-amz-server-side-encryption", "aws:kms"),
+              otherAccountsMayNotAsk("OtherAccountsWriteOnlyWithTheStateKey", "s3:x-amz-server-side-encryption-aws-kms-key-id", this.kmsKey.arn),
             ]
           : []),
       ],
