@@ -25,14 +25,23 @@ export type ToggleName = keyof typeof TOGGLES;
 
 /** Pairs configuration validation refuses, so no environment can (or needs to) cover them. */
 const REFUSED_PAIRS = new Set([
-  "natMode=none|interfaceEndpoints=false",
-  // IPv6 egress: Lambda with the Python app, without a NAT gateway, SSM still behind its interface endpoint.
+  // IPv6 egress: Lambda with the Python app, without a NAT gateway or interface endpoints.
   "natMode=single|ipv6Egress=true",
   "natMode=per-az|ipv6Egress=true",
-  "interfaceEndpoints=false|ipv6Egress=true",
+  "interfaceEndpoints=true|ipv6Egress=true",
   "compute=ecs|ipv6Egress=true",
   "runtime=node|ipv6Egress=true",
 ]);
+/**
+ * Larger combinations it refuses although each of their pairs is allowed: without a NAT gateway or
+ * interface endpoints the private subnets' only way out is IPv6 egress, which needs the Python app
+ * on Lambda. Written in TOGGLES order.
+ */
+const REFUSED_TRIPLES = [
+  "natMode=none|interfaceEndpoints=false|ipv6Egress=false",
+  "natMode=none|interfaceEndpoints=false|compute=ecs",
+  "natMode=none|interfaceEndpoints=false|runtime=node",
+];
 export type Combination = { [name in ToggleName]: (typeof TOGGLES)[name][number] };
 
 const names = Object.keys(TOGGLES) as ToggleName[];
@@ -52,10 +61,17 @@ export function pairsOf(combination: Combination): string[] {
 }
 
 function refusedWith(row: Partial<Record<ToggleName, unknown>>, name: ToggleName, value: unknown): boolean {
-  return Object.entries(row).some(([other, otherValue]) => {
+  const pairRefused = Object.entries(row).some(([other, otherValue]) => {
     const ordered = names.indexOf(other as ToggleName) < names.indexOf(name);
     return REFUSED_PAIRS.has(ordered ? pairKey(other as ToggleName, otherValue, name, value) : pairKey(name, value, other as ToggleName, otherValue));
   });
+  const candidate = `${name}=${String(value)}`;
+  const set = new Set(Object.entries(row).map(([other, otherValue]) => `${other}=${String(otherValue)}`));
+  const tripleRefused = REFUSED_TRIPLES.some((triple) => {
+    const parts = triple.split("|");
+    return parts.includes(candidate) && parts.every((part) => part === candidate || set.has(part));
+  });
+  return pairRefused || tripleRefused;
 }
 
 /** Greedy all-pairs: each new row starts from an uncovered pair and fills the other toggles to cover the most new pairs. */

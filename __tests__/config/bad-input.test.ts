@@ -70,8 +70,8 @@ const cases: [string, Edit, RegExp][] = [
   ],
   [
     "private subnets with no way out",
-    editEnvironment("dev", (e) => Object.assign(e.network, { natMode: "none", interfaceEndpoints: false })),
-    /^environments\/dev\.json: network\.interfaceEndpoints: is false while natMode is "none": .*set interfaceEndpoints to true or natMode to "single" or "per-az"$/,
+    editEnvironment("dev", (e) => Object.assign(e.network, { natMode: "none", interfaceEndpoints: false, ipv6Egress: false })),
+    /^environments\/dev\.json: network\.interfaceEndpoints: is false while natMode is "none": .*set interfaceEndpoints to true, natMode to "single" or "per-az", or \(Lambda with the Python app\) ipv6Egress to true$/,
   ],
   ["five availability zones", editEnvironment("prod", (e) => (e.network.azCount = 5)), /^environments\/prod\.json: network\.azCount: must be 2 or 3 availability zones \(got 5\)$/],
   [
@@ -167,6 +167,11 @@ const cases: [string, Edit, RegExp][] = [
     "IPv6 egress for ECS",
     editEnvironment("dev", (e) => Object.assign(e.compute, { kind: "ecs", packaging: "image" })),
     /^environments\/dev\.json: network\.ipv6Egress: is true with compute\.kind "ecs": Fargate tasks pull their image and ship their logs from their own network interfaces/,
+  ],
+  [
+    "IPv6 egress with interface endpoints nothing would use",
+    editEnvironment("dev", (e) => (e.network.interfaceEndpoints = true)),
+    /^environments\/dev\.json: network\.interfaceEndpoints: is true with ipv6Egress: .*get the published parameters at deploy time.*; set interfaceEndpoints to false \(or ipv6Egress to false to keep the endpoints\)$/,
   ],
   [
     "IPv6 egress with the TypeScript handlers",

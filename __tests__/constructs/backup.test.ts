@@ -47,9 +47,8 @@ function synthBackup(props: Partial<PlatformBackupProps> = {}): string {
       naming,
       account: new AccountContext(scope, "account"),
       kmsKeyArn: KEY,
-      drProvider,
+      disasterRecovery: { provider: drProvider, region: "us-west-2" },
       serviceRoleBoundaryArn: "arn:aws:iam::123456789012:policy/platform-dev-service-boundary",
-      drRegion: "us-west-2",
       hourlyRetentionDays: 7,
       dailyRetentionDays: 90,
       vaultLock: true,
@@ -59,7 +58,8 @@ function synthBackup(props: Partial<PlatformBackupProps> = {}): string {
       ...props,
     });
     for (const field of ["vaultName", "vaultArn", "drVaultArn", "planId", "planArn", "roleArn"] as const) {
-      new TerraformOutput(scope, field, { value: backup[field] });
+      const value = backup[field];
+      if (value !== undefined) new TerraformOutput(scope, field, { value });
     }
   });
 }
@@ -224,6 +224,17 @@ describe("PlatformBackup", () => {
       [14, 35],
       [14, 35],
     ]);
+  });
+
+  it("without a DR region keeps recovery points in the primary vault only: no DR key, vault or copy action", () => {
+    const local = synthBackup({ disasterRecovery: undefined });
+    expect(resourcesOf(local, "aws_kms_key")).toEqual([]);
+    expect(resourcesOf(local, "aws_kms_alias")).toEqual([]);
+    expect(resourcesOf(local, "aws_backup_vault").map((vault) => vault.name)).toEqual(["platform-prod-backup"]);
+    const rules: Json[] = onlyResource(local, "aws_backup_plan").rule;
+    expect(rules.map((candidate) => candidate.rule_name).sort()).toEqual(["daily", "hourly"]);
+    for (const candidate of rules) expect(candidate.copy_action).toBeUndefined();
+    expect(parse(local).output.drVaultArn).toBeUndefined();
   });
 
   it("refuses retentions AWS Backup would reject", () => {

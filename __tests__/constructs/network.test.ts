@@ -11,6 +11,12 @@ import { planSubnets } from "../../src/config/cidr";
 import { AccountContext } from "../../src/constructs/account/account-context";
 import { Network, type NetworkProps } from "../../src/constructs/network/network";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../src/constructs/network/vpc-endpoints";
+
+/** What each kind of workload calls from private subnets without NAT (the app's SDK clients; ECS also pulls images and ships logs). */
+const PROMISED_ENDPOINTS = {
+  lambda: ["secretsmanager", "sqs", "ssm"],
+  ecs: ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sqs", "ssm"],
+} as const;
 import { Naming } from "../../src/naming/naming";
 
 type Body = Record<string, any>;
@@ -198,10 +204,15 @@ describe("Network: routing and NAT", () => {
 });
 
 describe("Network: VPC endpoints", () => {
+  it("offers each kind of workload an interface endpoint for every AWS API it calls", () => {
+    expect([...INTERFACE_ENDPOINT_SERVICES.lambda].sort()).toEqual([...PROMISED_ENDPOINTS.lambda]);
+    expect([...INTERFACE_ENDPOINT_SERVICES.ecs].sort()).toEqual([...PROMISED_ENDPOINTS.ecs]);
+  });
+
   const endpoints = (synthesized: Synthesized, type: "Gateway" | "Interface") =>
     synthesized.resources("aws_vpc_endpoint").map(([, body]) => body).filter((body) => body.vpc_endpoint_type === type);
 
-  it.each([[[]], [INTERFACE_ENDPOINT_SERVICES.ecs]])("always attaches S3 and DynamoDB gateway endpoints to the private and data route tables (interface endpoints %j)", (interfaceEndpointServices) => {
+  it.each([[[]], [[...PROMISED_ENDPOINTS.ecs]]])("always attaches S3 and DynamoDB gateway endpoints to the private and data route tables (interface endpoints %j)", (interfaceEndpointServices) => {
     const synthesized = synthNetwork({ interfaceEndpointServices, azCount: 3 });
     const tables = synthesized.resources("aws_route_table").filter(([, body]) => body.tags.tier !== "public").map(([key]) => ref("aws_route_table", key));
     expect(tables).toHaveLength(4);
@@ -211,9 +222,9 @@ describe("Network: VPC endpoints", () => {
   });
 
   it.each(["lambda", "ecs"] as const)("creates the interface endpoints %s workloads need in the private subnets with private DNS, open on 443 to the VPC only", (compute) => {
-    const synthesized = synthNetwork({ interfaceEndpointServices: INTERFACE_ENDPOINT_SERVICES[compute], azCount: 3 });
+    const synthesized = synthNetwork({ interfaceEndpointServices: [...PROMISED_ENDPOINTS[compute]], azCount: 3 });
     const interfaces = endpoints(synthesized, "Interface");
-    expect(interfaces.map((body) => body.service_name.replace(/^com\.amazonaws\.\$\{data\.aws_region\.[^.]+\.region\}\./, "")).sort()).toEqual([...INTERFACE_ENDPOINT_SERVICES[compute]].sort());
+    expect(interfaces.map((body) => body.service_name.replace(/^com\.amazonaws\.\$\{data\.aws_region\.[^.]+\.region\}\./, "")).sort()).toEqual([...PROMISED_ENDPOINTS[compute]]);
     const privateSubnets = synthesized.resources("aws_subnet").filter(([, body]) => body.tags.tier === "private").map(([key]) => ref("aws_subnet", key));
     const endpointGroup = ref("aws_security_group", groupKey(synthesized, "endpoints"));
     for (const endpoint of interfaces) {
@@ -225,7 +236,7 @@ describe("Network: VPC endpoints", () => {
   });
 
   it("places interface endpoints in the first AZ only when asked, for a third of the cost", () => {
-    const synthesized = synthNetwork({ interfaceEndpointServices: INTERFACE_ENDPOINT_SERVICES.lambda, singleAzEndpoints: true, azCount: 3 });
+    const synthesized = synthNetwork({ interfaceEndpointServices: [...PROMISED_ENDPOINTS.lambda], singleAzEndpoints: true, azCount: 3 });
     const firstPrivateSubnet = synthesized.resources("aws_subnet").filter(([, body]) => body.tags.tier === "private").map(([key]) => ref("aws_subnet", key))[0];
     for (const endpoint of endpoints(synthesized, "Interface")) expect(endpoint.subnet_ids).toEqual([firstPrivateSubnet]);
   });
@@ -285,7 +296,7 @@ describe("Network: flow logs", () => {
 });
 
 describe("Network: security groups", () => {
-  const everything = () => synthNetwork({ natMode: "per-az", azCount: 3, interfaceEndpointServices: INTERFACE_ENDPOINT_SERVICES.ecs, loadBalancer: true });
+  const everything = () => synthNetwork({ natMode: "per-az", azCount: 3, interfaceEndpointServices: [...PROMISED_ENDPOINTS.ecs], loadBalancer: true });
 
   it("strips every rule from the default security group (CKV2_AWS_12)", () => {
     const synthesized = everything();

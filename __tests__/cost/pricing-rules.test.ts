@@ -202,7 +202,7 @@ describe("edge, keys, monitoring", () => {
     const edge = toStack("infra-stage", { provider: { aws: [{ region: "eu-west-1" }, { alias: "edge", region: "us-east-1" }] }, resource: { aws_wafv2_web_acl: { acl } } });
     const lines = linesOf(buildReport([edge]), "stage", "aws_wafv2_web_acl");
     expect(lines.map((line) => line.monthlyUsd)).toEqual([5, 6]);
-    expect(lines.every((line) => line.region === "us-east-1")).toBe(true);
+    expect(lines.map((line) => line.region)).toEqual(["us-east-1", "us-east-1"]);
   });
 
   test("customer managed keys bill $1 each, the DR region's too; secrets $0.40 each", () => {
@@ -234,6 +234,53 @@ describe("edge, keys, monitoring", () => {
     const byAddress = Object.fromEntries(linesOf(result, "dev", "aws_cloudwatch_metric_alarm").map((line) => [line.address, line.monthlyUsd]));
     expect(byAddress).toEqual({ "aws_cloudwatch_metric_alarm.single": 0.1, "aws_cloudwatch_metric_alarm.ratio": 0.2, "aws_cloudwatch_metric_alarm.anomaly": 0.3 });
     expect(linesOf(result, "dev", "aws_cloudwatch_dashboard")[0].monthlyUsd).toBe(3);
+  });
+});
+
+describe("account free tiers (10 alarm metrics and 3 dashboards of up to 50 metrics, per account)", () => {
+  const alarms = (count: number) =>
+    Object.fromEntries(Array.from({ length: count }, (_, index) => [`alarm-${index}`, { metric_name: "Errors", namespace: "AWS/Lambda", period: 300, comparison_operator: "GreaterThanThreshold" }]));
+  const dashboardOf = (metrics: number) => ({
+    dashboard_name: "overview",
+    dashboard_body: JSON.stringify({ widgets: [{ type: "metric", properties: { metrics: [...Array.from({ length: metrics }, (_, index) => ["AWS/Lambda", "Errors", "FunctionName", `f${index}`]), [{ expression: "SUM(METRICS())" }]] } }] }),
+  });
+  const monitoring = (name: string, alarmCount: number, dashboardMetrics: number, account?: string) =>
+    toStack(name, {
+      provider: { aws: [{ region: "eu-west-1", ...(account ? { allowed_account_ids: [account] } : {}) }] },
+      resource: { aws_cloudwatch_metric_alarm: alarms(alarmCount), aws_cloudwatch_dashboard: { overview: dashboardOf(dashboardMetrics) } },
+    });
+
+  test("an environment alone in its account gets them whole: 16 alarm metrics bill 6 × $0.10, its dashboard is free", () => {
+    const dev = environment(report(monitoring("app-dev", 16, 35)), "dev");
+    expect(dev.listMonthlyUsd).toBe(4.6);
+    expect(dev.freeTierCredits.map((credit) => [credit.key, credit.creditedUnits, credit.usd])).toEqual([
+      ["cloudwatch.alarm.metricMonth", 10, 1],
+      ["cloudwatch.dashboard.month", 1, 3],
+    ]);
+    expect(dev.idleMonthlyUsd).toBe(0.6);
+  });
+
+  test("environments sharing an account share them in proportion to use: 16 and 4 alarm metrics get 8 and 2 free; 3 dashboards are all free", () => {
+    const result = report(monitoring("app-dev", 16, 35), monitoring("app-stage", 4, 35), monitoring("app-prod", 0, 35));
+    expect(environment(result, "dev").idleMonthlyUsd).toBe(0.8); // 16 × 0.10 + 3 − 0.80 − 3
+    expect(environment(result, "stage").idleMonthlyUsd).toBe(0.2); // 4 × 0.10 + 3 − 0.20 − 3
+    expect(environment(result, "prod").idleMonthlyUsd).toBe(0);
+  });
+
+  test("environments in accounts of their own each get them whole; a fourth dashboard in one account is not free", () => {
+    const separate = report(monitoring("app-dev", 16, 35, "111111111111"), monitoring("app-prod", 16, 35, "222222222222"));
+    expect(environment(separate, "dev").idleMonthlyUsd).toBe(0.6);
+    expect(environment(separate, "prod").idleMonthlyUsd).toBe(0.6);
+    const crowded = report(...["dev", "qa", "stage", "prod"].map((name) => monitoring(`app-${name}`, 0, 10)));
+    // Four dashboards, three free: each environment is credited 3/4 of one.
+    expect(crowded.environments.map((cost) => cost.idleMonthlyUsd)).toEqual([0.75, 0.75, 0.75, 0.75]);
+  });
+
+  test("a dashboard of more than 50 metrics is outside the free tier", () => {
+    const dev = environment(report(monitoring("app-dev", 0, 51)), "dev");
+    expect(dev.freeTierCredits).toEqual([]);
+    expect(dev.idleMonthlyUsd).toBe(3);
+    expect(linesOf(report(monitoring("app-dev", 0, 50)), "dev", "aws_cloudwatch_dashboard")[0].freeTierUnits).toBe(1);
   });
 });
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from platform_app import aws, config, secret_store
@@ -30,6 +32,23 @@ def test_a_missing_path_variable_is_reported(platform: PlatformEnvironment, monk
     assert config.load_config().describe() == "missing: PLATFORM_PARAMETERS_PATH"
     with pytest.raises(config.ConfigurationError, match="missing: PLATFORM_PARAMETERS_PATH"):
         config.require_config()
+
+
+def test_handed_over_parameters_that_are_not_a_json_object_of_strings_are_reported(platform: PlatformEnvironment, monkeypatch: pytest.MonkeyPatch) -> None:
+    for text in ("not json", '["a"]', '{"queue/url": 5}'):
+        monkeypatch.setenv(config.PARAMETERS_VARIABLE, text)
+        config.reset()
+        assert config.load_config().describe() == "invalid: PLATFORM_PARAMETERS"
+
+
+def test_handed_over_parameters_are_checked_like_published_ones(platform: PlatformEnvironment, monkeypatch: pytest.MonkeyPatch) -> None:
+    incomplete = {name: value for name, value in platform.parameters.items() if name != "queue/url"}
+    monkeypatch.setenv(config.PARAMETERS_VARIABLE, json.dumps(incomplete))
+    config.reset()
+    assert config.load_config().describe() == "missing: queue/url"
+    monkeypatch.setenv(config.PARAMETERS_VARIABLE, json.dumps({**platform.parameters, "database/auth": "kerberos"}))
+    config.reset()
+    assert config.load_config().describe() == "invalid: database/auth"
 
 
 def test_unusable_values_are_reported_by_name(platform: PlatformEnvironment) -> None:

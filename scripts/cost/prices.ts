@@ -17,6 +17,8 @@ const priceSchema = z.strictObject({
   page: z.url(),
   minimumAcu: z.number().positive().optional(),
   minimumGb: z.number().positive().optional(),
+  /** Units of this price every account gets free each month, whatever the region (the CloudWatch free tier). */
+  freeTierPerAccount: z.strictObject({ units: z.number().positive(), readFrom: z.string().min(1) }).optional(),
   figures: z.record(z.string(), figureSchema).refine((figures) => Object.keys(figures).length > 0, "needs at least one figure"),
 });
 

@@ -1,4 +1,5 @@
 import { relative } from "node:path";
+import { accountOf, DEPLOYING_ACCOUNT, type FreeTierCredit, freeTierCredits } from "./free-tiers";
 import { PRICE_FILE, Prices, type Rate } from "./prices";
 import { contextFor, ruleFor, type CostLine, type Group } from "./rules";
 import { REPOSITORY_ROOT, type Stack } from "./stacks";
@@ -14,7 +15,13 @@ export interface EnvironmentCost {
   /** The regions of the stacks' default providers. */
   readonly regions: string[];
   readonly lines: CostLine[];
-  /** Sum of the idle lines, each rounded to cents first so the total matches the lines shown. */
+  /** The AWS account the stacks deploy to (their providers' allowed_account_ids), or DEPLOYING_ACCOUNT. */
+  readonly account: string;
+  /** Sum of the idle lines at list price, each rounded to cents first so the total matches the lines shown. */
+  readonly listMonthlyUsd: number;
+  /** This environment's share of its account's free tiers. */
+  readonly freeTierCredits: FreeTierCredit[];
+  /** The list total less the free-tier credits: what the environment adds to its account's idle bill. */
   readonly idleMonthlyUsd: number;
 }
 
@@ -78,18 +85,32 @@ function costOf(name: string, stacks: Stack[], prices: Prices, unclassified: Unc
           monthlyUsd: cents(draft.monthlyUsd ?? 0) / 100,
           rates: draft.rates ?? [],
           notes: draft.notes ?? [],
+          freeTierUnits: draft.freeTierUnits,
         });
       }
     }
   }
   const idle = lines.filter((line) => line.category === "idle");
+  const list = idle.reduce((sum, line) => sum + cents(line.monthlyUsd), 0) / 100;
   return {
     name,
     stacks: stacks.map((stack) => stack.name),
     regions: [...new Set(stacks.map((stack) => stack.providerRegions.get("")).filter((region): region is string => !!region))],
     lines,
-    idleMonthlyUsd: idle.reduce((sum, line) => sum + cents(line.monthlyUsd), 0) / 100,
+    account: accountOf(stacks),
+    listMonthlyUsd: list,
+    freeTierCredits: [],
+    idleMonthlyUsd: list,
   };
+}
+
+/** Each cost with its share of its account's free tiers subtracted. */
+function withFreeTiers(costs: EnvironmentCost[], prices: Prices): EnvironmentCost[] {
+  const credits = freeTierCredits(costs, prices);
+  return costs.map((cost) => {
+    const own = credits.get(cost.name) ?? [];
+    return { ...cost, freeTierCredits: own, idleMonthlyUsd: (cents(cost.listMonthlyUsd) - own.reduce((sum, credit) => sum + cents(credit.usd), 0)) / 100 };
+  });
 }
 
 export function buildReport(stacks: Stack[], prices: Prices = new Prices()): CostReport {
@@ -99,11 +120,14 @@ export function buildReport(stacks: Stack[], prices: Prices = new Prices()): Cos
     byEnvironment.set(environment, [...(byEnvironment.get(environment) ?? []), stack]);
   }
   const unclassified: Unclassified[] = [];
-  const environments = [...byEnvironment.keys()]
+  const listed = [...byEnvironment.keys()]
     .filter((name) => name !== SHARED)
     .sort(byLifecycle)
     .map((name) => costOf(name, byEnvironment.get(name)!, prices, unclassified));
-  const shared = byEnvironment.has(SHARED) ? costOf(SHARED, byEnvironment.get(SHARED)!, prices, unclassified) : undefined;
+  const sharedListed = byEnvironment.has(SHARED) ? costOf(SHARED, byEnvironment.get(SHARED)!, prices, unclassified) : undefined;
+  const all = withFreeTiers([...listed, ...(sharedListed ? [sharedListed] : [])], prices);
+  const environments = all.filter((cost) => cost.name !== SHARED);
+  const shared = all.find((cost) => cost.name === SHARED);
   return {
     hoursPerMonth: prices.hoursPerMonth,
     pricesReadOn: prices.readOn,
@@ -146,6 +170,25 @@ function mergedIdleLines(cost: EnvironmentCost): { lines: CostLine[]; total: num
     .sort((a, b) => b.total - a.total || a.lines[0].stack.localeCompare(b.lines[0].stack) || a.path.localeCompare(b.path));
 }
 
+const FREE_TIER_UNITS: Record<string, [string, string]> = {
+  "cloudwatch.alarm.metricMonth": ["alarm metric", "alarm metrics"],
+  "cloudwatch.dashboard.month": ["dashboard", "dashboards"],
+};
+
+const units = (count: number) => (Number.isInteger(count) ? String(count) : count.toFixed(2));
+
+function creditText(credit: FreeTierCredit, account: string): string {
+  const [one, many] = FREE_TIER_UNITS[credit.key] ?? [credit.key, credit.key];
+  const whose = account === DEPLOYING_ACCOUNT ? "the deploying account's" : `account ${account}'s`;
+  const what = (count: number) => `${units(count)} ${count === 1 ? one : many}`;
+  const free = `${whose} ${what(credit.freeUnits)} free a month`;
+  if (credit.sharedWith.length === 1) return `free tier: ${what(credit.creditedUnits)} of ${free} (the only user)`;
+  const together = `${credit.sharedWith.join(", ")} use ${units(credit.accountUsedUnits)} together`;
+  return credit.accountUsedUnits <= credit.freeUnits
+    ? `free tier: ${what(credit.creditedUnits)} of ${free} (${together}: all free)`
+    : `free tier: ${what(credit.creditedUnits)} of ${free} (${together}; this environment's share is in proportion to its ${units(credit.usedUnits)})`;
+}
+
 function environmentText(cost: EnvironmentCost, hours: number): string {
   const out: string[] = [];
   const title = cost.name === SHARED ? `shared stacks (${cost.stacks.join(", ")})` : `${cost.name} (${cost.regions.join(", ")})`;
@@ -159,6 +202,10 @@ function environmentText(cost: EnvironmentCost, hours: number): string {
     for (const note of line.notes) out.push(`  ${" ".repeat(width)}    - ${note}`);
   }
   out.push(`  ${"─".repeat(width)}`);
+  if (cost.freeTierCredits.length > 0) {
+    out.push(`  ${usd(cost.listMonthlyUsd).padStart(width)}  at list price`);
+    for (const credit of cost.freeTierCredits) out.push(`  ${`-${usd(credit.usd)}`.padStart(width)}  ${creditText(credit, cost.account)}`);
+  }
   out.push(`  ${usd(cost.idleMonthlyUsd).padStart(width)}  idle total`);
   const section = (heading: string, category: CostLine["category"]) => {
     const lines = cost.lines.filter((line) => line.category === category);
@@ -181,7 +228,7 @@ export function renderText(report: CostReport): string {
   const out = [
     `Idle cost per environment: list prices read ${report.pricesReadOn} (${report.priceFile}), ${report.hoursPerMonth} h a month, no traffic.`,
     "† a us-east-1 price: the table has no figure for the line's region.",
-    "Account free tiers (10 alarm metrics, 3 dashboards) are not subtracted.",
+    "Account free tiers (10 alarm metrics, 3 dashboards) are shared by the environments of an account in proportion to their use.",
     "",
   ];
   for (const cost of [...report.environments, ...(report.shared ? [report.shared] : [])]) out.push(environmentText(cost, report.hoursPerMonth), "");
@@ -235,6 +282,19 @@ function groupCell(cost: EnvironmentCost, group: Group): string | undefined {
   return `${cellSummary(lines)}: ${usd(total)}${lines.some((line) => fellBack(line.rates)) ? " †" : ""}`;
 }
 
+/** Which environments share which account's free tiers, as the README states it. */
+function freeTierSentence(environments: readonly EnvironmentCost[]): string {
+  const byAccount = new Map<string, string[]>();
+  for (const cost of environments) byAccount.set(cost.account, [...(byAccount.get(cost.account) ?? []), cost.name]);
+  const accounts = [...byAccount.entries()].map(([account, names]) =>
+    names.length > 1 ? `${names.join(", ")} share ${account === DEPLOYING_ACCOUNT ? "one account (none sets accountId)" : `account ${account}`}` : `${names[0]} has ${account === DEPLOYING_ACCOUNT ? "an account" : `account ${account}`} to itself`,
+  );
+  return (
+    "An account's free tiers (10 alarm metrics, 3 dashboards of up to 50 metrics a month) are shared by the environments deployed to it, in proportion to their use: " +
+    `${accounts.join("; ")}. An environment with an account of its own gets them whole.`
+  );
+}
+
 /** The README block between the markers (without them), from a report of the shipped stacks. */
 export function renderReadmeBlock(report: CostReport): string {
   if (report.unclassified.length) throw new Error(unclassifiedMessage(report).join("\n"));
@@ -250,6 +310,11 @@ export function renderReadmeBlock(report: CostReport): string {
   if (unpriced.some((lines) => lines.length > 0)) {
     rows.push(`| not priced | ${unpriced.map((lines) => (lines.length ? [...new Set(lines.map((line) => line.description.split(":")[0]))].join("; ") : "none")).join(" | ")} |`);
   }
+  if (environments.some((cost) => cost.freeTierCredits.length > 0)) {
+    const credit = (cost: EnvironmentCost) => cost.freeTierCredits.reduce((sum, entry) => sum + cents(entry.usd), 0) / 100;
+    rows.push(`| **at list price** | ${environments.map((cost) => usd(cost.listMonthlyUsd)).join(" | ")} |`);
+    rows.push(`| account free tiers, share | ${environments.map((cost) => (credit(cost) > 0 ? `−${usd(credit(cost))}` : "none")).join(" | ")} |`);
+  }
   rows.push(`| **idle total** | ${environments.map((cost) => `**${usd(cost.idleMonthlyUsd)}**`).join(" | ")} |`);
   const fallbackRegion = environments.some((cost) => cost.lines.some((line) => fellBack(line.rates)));
   const shared = report.shared;
@@ -258,14 +323,15 @@ export function renderReadmeBlock(report: CostReport): string {
     : "";
   return [
     "Idle cost per month of the shipped environments, generated from the synthesized stacks by `npm run cost`",
-    `(${report.hoursPerMonth} h a month, no traffic, list prices before free tiers; \`npm run cost\` lists every resource):`,
+    `(${report.hoursPerMonth} h a month, no traffic, list prices less each environment's share of its account's free tiers; \`npm run cost\` lists every resource):`,
     "",
     ...rows,
     "",
     `Prices are ${regions.join(", ")} list prices read on ${report.pricesReadOn}, with their sources in \`${report.priceFile}\`` +
       `${fallbackRegion ? `; † marks a us-east-1 price where no ${regions.join("/")} figure was found` : ""}.` +
       " Billed per use and $0 idle: CloudFront, API Gateway, Lambda, SQS, SNS, DynamoDB on demand, EventBridge Scheduler, CodePipeline V2 and CodeBuild;" +
-      " S3, ECR, log and backup storage bill per GB stored and are not priced. Not subtracted: an account's free 10 alarm metrics and 3 dashboards." +
+      " S3, ECR, log and backup storage bill per GB stored and are not priced." +
+      ` ${freeTierSentence(environments)}` +
       sharedLine,
   ].join("\n");
 }

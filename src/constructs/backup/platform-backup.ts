@@ -67,12 +67,13 @@ export interface PlatformBackupProps {
    * key. Aurora snapshots keep the cluster's own key in the primary region either way.
    */
   readonly kmsKeyArn?: string;
-  /** An AWS provider alias in `drRegion` (the stack creates it, with the layer's default tags). */
-  readonly drProvider: TerraformProvider;
   /** The permissions boundary of the AWS service roles of the environment (core's `serviceBoundaryArn`). */
   readonly serviceRoleBoundaryArn: string;
-  /** The region `drProvider` points at; names the DR key and appears in descriptions. */
-  readonly drRegion: string;
+  /**
+   * Where every recovery point is copied: an AWS provider alias in that region (the stack creates
+   * it, with the layer's default tags) and the region's name. Absent: no copies, no DR vault or key.
+   */
+  readonly disasterRecovery?: { readonly provider: TerraformProvider; readonly region: string };
   /** Retention of the hourly (continuous) recovery points and of their DR copies: 1-35 days. */
   readonly hourlyRetentionDays: number;
   /** Retention of the daily snapshots and of their DR copies: 1-36500 days. */
@@ -92,9 +93,9 @@ export interface PlatformBackupProps {
 }
 
 /**
- * AWS Backup for the environment's data: a vault in the primary region, a vault in the DR region
- * encrypted with a key of its own there, and one plan with two rules whose recovery points are all
- * copied to the DR vault with the same retention:
+ * AWS Backup for the environment's data: a vault in the primary region, optionally a vault in the
+ * DR region encrypted with a key of its own there, and one plan with two rules whose recovery
+ * points are all copied to the DR vault (when there is one) with the same retention:
  *
  * - `hourly` is a CONTINUOUS rule. Aurora and S3 get one point-in-time recovery point each, which
  *   restores to any second of the last `hourlyRetentionDays` (continuous backups are capped at 35
@@ -118,10 +119,10 @@ export interface PlatformBackupProps {
 export class PlatformBackup extends Construct {
   readonly vaultName: string;
   readonly vaultArn: string;
-  readonly drVaultName: string;
-  readonly drVaultArn: string;
-  /** The customer-managed key of the DR vault, in `drRegion`. */
-  readonly drKeyArn: string;
+  /** The DR vault and its customer-managed key, in the DR region; absent without `disasterRecovery`. */
+  readonly drVaultName?: string;
+  readonly drVaultArn?: string;
+  readonly drKeyArn?: string;
   readonly planId: string;
   readonly planArn: string;
   readonly roleArn: string;
@@ -131,7 +132,7 @@ export class PlatformBackup extends Construct {
   constructor(scope: Construct, id: string, props: PlatformBackupProps) {
     super(scope, id);
     validate(props);
-    const { naming, account, drProvider, protectData, hourlyRetentionDays, dailyRetentionDays } = props;
+    const { naming, account, disasterRecovery, protectData, hourlyRetentionDays, dailyRetentionDays } = props;
     const planName = naming.name("backup");
     this.selectionTag = { key: BACKUP_TAG_KEY, value: planName };
 
@@ -143,19 +144,7 @@ export class PlatformBackup extends Construct {
 
     const vault = new BackupVault(this, "vault", { name: naming.name("backup"), kmsKeyArn: props.kmsKeyArn, protectData, lock });
 
-    // A key of its own in the DR region: the environment's key is regional, and a copy must stay
-    // readable when the primary region (and its key) is what was lost. Only the account statement:
-    // AWS Backup and RDS use the key through grants made by the backup role.
-    const drKey = new KmsKey(this, "dr-key", {
-      provider: drProvider,
-      description: `Encrypts the ${props.drRegion} copies of ${naming.prefix}'s backups`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: keyPolicy(account),
-      lifecycle: { preventDestroy: protectData },
-    });
-    new KmsAlias(this, "dr-key-alias", { provider: drProvider, name: `alias/${naming.name("backup", "dr")}`, targetKeyId: drKey.keyId });
-    const drVault = new BackupVault(this, "dr-vault", { name: naming.name("backup", "dr"), kmsKeyArn: drKey.arn, provider: drProvider, protectData, lock });
+    const dr = disasterRecovery && this.disasterRecoveryVault(props, disasterRecovery, lock);
 
     const rule = (ruleName: "hourly" | "daily", schedule: string, deleteAfter: number, continuous: boolean): BackupPlanRule => ({
       ruleName,
@@ -164,7 +153,7 @@ export class PlatformBackup extends Construct {
       ...BACKUP_WINDOWS[ruleName],
       enableContinuousBackup: continuous,
       lifecycle: { deleteAfter },
-      copyAction: [{ destinationVaultArn: drVault.arn, lifecycle: { deleteAfter } }],
+      copyAction: dr ? [{ destinationVaultArn: dr.vault.arn, lifecycle: { deleteAfter } }] : undefined,
     });
     const plan = new BackupPlan(this, "plan", {
       name: planName,
@@ -223,12 +212,35 @@ export class PlatformBackup extends Construct {
 
     this.vaultName = vault.name;
     this.vaultArn = vault.arn;
-    this.drVaultName = drVault.name;
-    this.drVaultArn = drVault.arn;
-    this.drKeyArn = drKey.arn;
+    this.drVaultName = dr?.vault.name;
+    this.drVaultArn = dr?.vault.arn;
+    this.drKeyArn = dr?.key.arn;
     this.planId = plan.id;
     this.planArn = plan.arn;
     this.roleArn = role.arn;
+  }
+
+  private disasterRecoveryVault(
+    props: PlatformBackupProps,
+    disasterRecovery: NonNullable<PlatformBackupProps["disasterRecovery"]>,
+    lock: { minRetentionDays: number; maxRetentionDays: number } | undefined,
+  ): { key: KmsKey; vault: BackupVault } {
+    const { naming, account, protectData } = props;
+    const { provider, region } = disasterRecovery;
+    // A key of its own in the DR region: the environment's key is regional, and a copy must stay
+    // readable when the primary region (and its key) is what was lost. Only the account statement:
+    // AWS Backup and RDS use the key through grants made by the backup role.
+    const key = new KmsKey(this, "dr-key", {
+      provider,
+      description: `Encrypts the ${region} copies of ${naming.prefix}'s backups`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: keyPolicy(account),
+      lifecycle: { preventDestroy: protectData },
+    });
+    new KmsAlias(this, "dr-key-alias", { provider, name: `alias/${naming.name("backup", "dr")}`, targetKeyId: key.keyId });
+    const vault = new BackupVault(this, "dr-vault", { name: naming.name("backup", "dr"), kmsKeyArn: key.arn, provider, protectData, lock });
+    return { key, vault };
   }
 }
 

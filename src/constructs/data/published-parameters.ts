@@ -30,6 +30,8 @@ const RELATIVE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)
 export class PublishedParameters extends Construct {
   /** Relative name -> parameter ARN. */
   readonly parameterArns: Record<string, string> = {};
+  /** Relative name -> value: what the parameters hold, for a layer that hands them over at deploy time. */
+  readonly values: Readonly<Record<string, string>>;
   /** Relative name -> full parameter name (`/platform/dev/database/endpoint`). */
   readonly parameterNames: Record<string, string> = {};
   /** Every parameter of the environment, for IAM: `arn:<partition>:ssm:<region>:<account>:parameter/<project>/<env>/*`. */
@@ -42,6 +44,7 @@ export class PublishedParameters extends Construct {
     const { naming, account } = props;
     this.pathPrefix = account.arn("ssm", `parameter${naming.path()}/*`);
     this.kmsKeyArn = props.kmsKeyArn;
+    this.values = { ...props.parameters };
     for (const [relative, value] of Object.entries(props.parameters)) {
       if (!RELATIVE_NAME.test(relative)) {
         throw new Error(`PublishedParameters: "${relative}" must be segments of letters, digits, "_", "." or "-" (starting with a letter or digit) joined by "/", such as "database/endpoint"`);
