@@ -1,16 +1,17 @@
-import { LAYERS } from "../src/config/layers";
 import { loadPlatformConfig } from "../src/config/load";
 import { REPOSITORY_ROOT } from "./support/project";
 import { readStacks, resourcesOf, runSynth, type StackJson } from "./support/synth";
+
+/** The layers every environment is promised, in deploy order (README, "Stacks"). */
+const LAYERS = ["core", "infra", "app"] as const;
 
 const config = loadPlatformConfig(REPOSITORY_ROOT);
 let stacks: Map<string, StackJson>;
 
 beforeAll(() => {
   const run = runSynth();
+  stacks = readStacks(run);
   expect(run.stderr).toBe("");
-  expect(run.status).toBe(0);
-  stacks = readStacks(run.outdir);
 });
 
 const each = (check: (name: string, stack: StackJson) => void) => () => {
@@ -41,6 +42,12 @@ describe("every synthesized stack", () => {
       }
     }),
   );
+
+  it("reads earlier layers' states through S3 remote state in the shipped configuration (so the check below sees them)", () => {
+    const readers = [...stacks].flatMap(([name, stack]) => Object.values<any>(stack.data?.terraform_remote_state ?? {}).map((remote) => `${name}: ${remote.backend}`));
+    // infra and app of each environment read core; app reads infra.
+    expect(readers.filter((reader) => reader.endsWith(": s3")).length).toBeGreaterThanOrEqual(3 * config.environments.length);
+  });
 
   it(
     "encrypts its state and every state it reads with the bootstrap stack's state key, not S3's AES256 default",
@@ -116,26 +123,37 @@ describe("every synthesized stack", () => {
   );
 
   it("protects the state store and the keys of protected environments from destroy", () => {
-    const bootstrap = resourcesOf(stacks.get("bootstrap")!);
-    for (const [type, name, body] of bootstrap.filter(([type]) => ["aws_s3_bucket", "aws_dynamodb_table", "aws_kms_key"].includes(type))) {
+    const bootstrap = resourcesOf(stacks.get("bootstrap")!).filter(([type]) => ["aws_s3_bucket", "aws_dynamodb_table", "aws_kms_key"].includes(type));
+    // The state bucket and its access-log bucket, the lock table, the state key.
+    expect(bootstrap.map(([type]) => type).sort()).toEqual(["aws_dynamodb_table", "aws_kms_key", "aws_s3_bucket", "aws_s3_bucket"]);
+    for (const [type, name, body] of bootstrap) {
       expect([`${type}.${name}`, body.lifecycle?.prevent_destroy]).toEqual([`${type}.${name}`, true]);
     }
+    expect(new Set(config.environments.map((environment) => environment.protectData))).toEqual(new Set([true, false]));
     for (const environment of config.environments) {
-      for (const [, , body] of resourcesOf(stacks.get(`core-${environment.name}`)!).filter(([type]) => type === "aws_kms_key")) {
-        expect(body.lifecycle?.prevent_destroy).toBe(environment.protectData);
-      }
+      const keys = resourcesOf(stacks.get(`core-${environment.name}`)!).filter(([type]) => type === "aws_kms_key");
+      expect([environment.name, keys.length]).toEqual([environment.name, 1]);
+      for (const [, , body] of keys) expect([environment.name, body.lifecycle?.prevent_destroy]).toEqual([environment.name, environment.protectData]);
     }
   });
 
   it("guards every stateful resource of an environment exactly when the environment protects its data", () => {
     const stateful = ["aws_kms_key", "aws_rds_cluster", "aws_elasticache_serverless_cache", "aws_dynamodb_table", "aws_s3_bucket", "aws_ecr_repository"];
+    // Shipped environments of both kinds, so both branches of the promise are checked.
+    expect(new Set(config.environments.map((environment) => environment.protectData))).toEqual(new Set([true, false]));
     for (const environment of config.environments) {
-      for (const layer of LAYERS) {
-        for (const [type, name, body] of resourcesOf(stacks.get(`${layer}-${environment.name}`)!).filter(([type]) => stateful.includes(type))) {
-          expect([environment.name, `${type}.${name}`, body.lifecycle?.prevent_destroy ?? false]).toEqual([environment.name, `${type}.${name}`, environment.protectData]);
-        }
+      const guarded = LAYERS.flatMap((layer) => resourcesOf(stacks.get(`${layer}-${environment.name}`)!).filter(([type]) => stateful.includes(type)));
+      // At least the key, the database, the cache, the site, media and access-log buckets and the image repository.
+      expect([environment.name, [...new Set(guarded.map(([type]) => type))].sort()]).toEqual([
+        environment.name,
+        expect.arrayContaining(["aws_ecr_repository", "aws_elasticache_serverless_cache", "aws_kms_key", "aws_rds_cluster", "aws_s3_bucket"]),
+      ]);
+      for (const [type, name, body] of guarded) {
+        expect([environment.name, `${type}.${name}`, body.lifecycle?.prevent_destroy ?? false]).toEqual([environment.name, `${type}.${name}`, environment.protectData]);
       }
-      for (const [, , cluster] of resourcesOf(stacks.get(`infra-${environment.name}`)!).filter(([type]) => type === "aws_rds_cluster")) {
+      const clusters = resourcesOf(stacks.get(`infra-${environment.name}`)!).filter(([type]) => type === "aws_rds_cluster");
+      expect([environment.name, clusters.length]).toEqual([environment.name, 1]);
+      for (const [, , cluster] of clusters) {
         expect([environment.name, cluster.deletion_protection, cluster.skip_final_snapshot]).toEqual([environment.name, environment.protectData, !environment.protectData]);
       }
     }

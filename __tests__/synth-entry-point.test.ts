@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
-import { LAYERS } from "../src/config/layers";
 import { projectCopy, withEnvironment } from "./support/project";
-import { readStacks, runSynth } from "./support/synth";
+import { readStacks, runSynth, synthesizeStacks } from "./support/synth";
+
+/** The layers every environment is promised, in deploy order (README, "Stacks"). */
+const LAYERS = ["core", "infra", "app"] as const;
 
 describe("npm run synth", () => {
   it("exits non-zero, names every problem and writes no cdktf.out when the configuration is invalid", () => {
@@ -24,10 +26,24 @@ describe("npm run synth", () => {
     const configDir = projectCopy(withEnvironment("qa", "environments/dev.json"));
 
     const run = runSynth(configDir);
+    const stacks = readStacks(run);
     expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
     const environments = ["dev", "prod", "qa", "stage"];
     const expected = ["bootstrap", "pipeline", ...LAYERS.flatMap((layer) => environments.map((environment) => `${layer}-${environment}`))];
-    expect([...readStacks(run.outdir).keys()].sort()).toEqual(expected.sort());
+    expect([...stacks.keys()].sort()).toEqual(expected.sort());
+  });
+
+  it("fails the test that asks for the stacks of a synthesis that failed, with its stderr, however it asks", () => {
+    const configDir = projectCopy(({ read, write }) => {
+      const dev = read("environments/dev.json") as any;
+      dev.network.vpcCidr = "10.0.0.0/33";
+      write("environments/dev.json", dev);
+    });
+    const run = runSynth(configDir);
+    expect(run.status).toBe(1);
+    // "No <something> stack" must not hold because nothing was synthesized.
+    for (const ask of [() => readStacks(run), () => readStacks(run.outdir), () => synthesizeStacks(configDir)]) {
+      expect(ask).toThrow(/synthesis of .* failed \(exit 1\); stderr:\n[^]*environments\/dev\.json: network\.vpcCidr: must be an IPv4 network/);
+    }
   });
 });

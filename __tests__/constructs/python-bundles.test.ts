@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readZip } from "../support/zip";
 import { buildPythonBundles, type BuiltPythonBundles } from "../../src/constructs/compute/python-bundles";
+import { expectEvery } from "../support/expectations";
 
 const REPOSITORY_ROOT = join(__dirname, "..", "..");
 const scratch = mkdtempSync(join(tmpdir(), "python-bundles-test-"));
@@ -30,7 +31,7 @@ describe("the Python app's Lambda packaging", () => {
 
   it("puts the dependencies where Lambda's Python runtimes look in a layer, every pin of app/requirements.txt at its version", () => {
     const names = [...layer.keys()];
-    expect(names.every((name) => name.startsWith("python/"))).toBe(true);
+    expectEvery("the layer's entries", names, (name) => name.startsWith("python/"));
     const installed = new Map(
       names
         .map((name) => /^python\/([^/]+)-([^-/]+)\.dist-info\/METADATA$/.exec(name))

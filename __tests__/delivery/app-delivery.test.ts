@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { Testing } from "cdktf";
 import { type DeliveryConfig, loadDeliveryConfig } from "../../src/config/delivery-schema";
 import { loadPlatformConfig } from "../../src/config/load";
-import { ARM_BUILD_IMAGE } from "../../src/constructs/delivery/app-delivery";
 import { PipelineStack } from "../../src/stacks/pipeline-stack";
 import { REPOSITORY_ROOT } from "../support/project";
 
@@ -70,7 +69,7 @@ describe("backend and frontend pipelines", () => {
 
   it("backend: builds on ARM with Docker, pushes only to the environment repositories", () => {
     const build = projectNamed(stack, "platform-delivery-backend-build");
-    expect(build.environment).toMatchObject({ type: "ARM_CONTAINER", image: ARM_BUILD_IMAGE, privileged_mode: true });
+    expect(build.environment).toMatchObject({ type: "ARM_CONTAINER", image: "aws/codebuild/amazonlinux-aarch64-standard:3.0", privileged_mode: true });
     expect(build.source.buildspec).toContain("      - bash scripts/ci/backend-build.sh\n");
     // stage and prod run the Python app from an image.
     expect([variablesOf(build).RUNTIME, variablesOf(build).DOCKERFILE]).toEqual(["python", "app/Dockerfile"]);

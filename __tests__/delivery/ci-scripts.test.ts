@@ -4,8 +4,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDeliveryConfig } from "../../src/config/delivery-schema";
-import { LAYERS, stackName } from "../../src/config/layers";
+import { stackName } from "../../src/config/layers";
 import { REPOSITORY_ROOT } from "../support/project";
+
+/** The layers every environment is promised, in deploy order (README, "Stacks"). */
+const LAYERS = ["core", "infra", "app"] as const;
 
 /**
  * The scripts the pipeline's buildspecs call, run for real: plan.sh and apply.sh against a tiny

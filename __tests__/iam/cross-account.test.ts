@@ -1,6 +1,5 @@
 import { loadDeliveryConfig } from "../../src/config/delivery-schema";
 import { loadPlatformConfig, type PlatformConfig, type PlatformEnvironment } from "../../src/config/load";
-import { stateKeyAlias } from "../../src/config/state-location";
 import type { SynthesizedStack } from "../support/every-stack";
 import type { PolicyDocument } from "../constraints/constraint";
 import {
@@ -66,7 +65,8 @@ function viewOf(stacks: readonly SynthesizedStack[]) {
   if (!state.accountId) throw new Error(`${MULTI_ACCOUNT_EXAMPLE}/backend.config.json: state.accountId is required by this test`);
   const stateAccount = state.accountId;
   const bucketPolicy = model.bucketPolicy(stateAccount, state.bucket);
-  const key = model.key(stateAccount, "bootstrap", stateKeyAlias(state.bucket));
+  // The state key is `alias/<state bucket>`, dots turned to hyphens (README, "State backends").
+  const key = model.key(stateAccount, "bootstrap", `alias/${state.bucket.replace(/\./g, "-")}`);
   const environment = (name: string): PlatformEnvironment & { deployment: NonNullable<PlatformEnvironment["deployment"]> } => {
     const found = config.environments.find((candidate) => candidate.name === name);
     if (!found?.deployment) throw new Error(`${MULTI_ACCOUNT_EXAMPLE}: environment ${name} does not run outside the state account`);

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { readStacks, runSynth } from "../support/synth";
+import { synthesizeStacks } from "../support/synth";
 
 /**
  * The app secret's password and the expression handed to `secret_string_wo`, taken verbatim from the
@@ -27,9 +27,7 @@ describe("the app secret, run by OpenTofu", () => {
 
   beforeAll(() => {
     if (!existsSync(tofu)) throw new Error(`OpenTofu is not installed at ${tofu}: npm test installs it (bash scripts/toolchain.sh tofu)`);
-    const run = runSynth();
-    expect(run.status).toBe(0);
-    const infra = readStacks(run.outdir).get("infra-dev")!;
+    const infra = synthesizeStacks().get("infra-dev")!;
     ephemeral = infra.ephemeral;
     const [version] = Object.values<any>(infra.resource.aws_secretsmanager_secret_version);
     secretString = version.secret_string_wo;

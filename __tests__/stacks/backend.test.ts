@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { projectCopy } from "../support/project";
-import { readStacks, resourcesOf, runSynth } from "../support/synth";
+import { resourcesOf, synthesizeStacks } from "../support/synth";
 import { configureBackend } from "../../src/backend/configure-backend";
 import { BootstrapStack } from "../../src/stacks/bootstrap-stack";
 
@@ -76,9 +76,7 @@ describe("the state key every backend names", () => {
       for (const entry of Object.values<any>(backend.environments)) entry.bucket = "acme.platform.state";
       write("backend.config.json", backend);
     });
-    const run = runSynth(configDir);
-    expect(run.status).toBe(0);
-    const stacks = readStacks(run.outdir);
+    const stacks = synthesizeStacks(configDir);
     const alias = resourcesOf(stacks.get("bootstrap")!).find(([type]) => type === "aws_kms_alias")![2].name;
     expect(alias).toBe("alias/acme-platform-state");
     expect(stacks.get("core-dev")!.terraform.backend.s3.kms_key_id).toBe("alias/acme-platform-state");
@@ -92,9 +90,7 @@ describe("the state key every backend names", () => {
       backend.environments.stage = { ...backend.environments.stage, bucket: "acme-stage-state", kmsKeyId: key };
       write("backend.config.json", backend);
     });
-    const run = runSynth(configDir);
-    expect(run.status).toBe(0);
-    const stacks = readStacks(run.outdir);
+    const stacks = synthesizeStacks(configDir);
     expect(stacks.get("infra-stage")!.terraform.backend.s3).toMatchObject({ bucket: "acme-stage-state", kms_key_id: key });
     expect(stacks.get("app-stage")!.data.terraform_remote_state["cross-stack-reference-input-infra-stage"].config.kms_key_id).toBe(key);
   });

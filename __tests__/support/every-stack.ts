@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { writeToggleMatrixConfig } from "../../scripts/toggle-matrix";
 import { loadPlatformConfig, type PlatformEnvironment } from "../../src/config/load";
 import { REPOSITORY_ROOT } from "./project";
-import { readStacks, runSynth, type StackJson } from "./synth";
+import { synthesizeStacks, type StackJson } from "./synth";
 
 export interface SynthesizedStack {
   readonly name: string;
@@ -31,7 +31,5 @@ export function synthesizeEveryStack(): SynthesizedStack[] {
   }
   writeFileSync(backendFile, JSON.stringify(backend, null, 2));
   const environments = new Map(loadPlatformConfig(configDir).environments.map((environment) => [environment.name, environment]));
-  const run = runSynth(configDir);
-  if (run.status !== 0) throw new Error(`synthesis of every stack failed (exit ${run.status}):\n${run.stderr}`);
-  return [...readStacks(run.outdir)].map(([name, json]) => ({ name, json, environment: environments.get(name.slice(name.indexOf("-") + 1)) }));
+  return [...synthesizeStacks(configDir)].map(([name, json]) => ({ name, json, environment: environments.get(name.slice(name.indexOf("-") + 1)) }));
 }

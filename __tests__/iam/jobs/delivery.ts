@@ -290,8 +290,19 @@ function planNevers(environment: Environment): Request[] {
   return [
     ...(state
       ? [
-          write("s3:PutObject", stateObject(state, "core"), "the state (only apply writes it)"),
+          // As Terraform writes state (SSE-KMS with the state key), so that only the role's own policy can refuse it.
+          write("s3:PutObject", stateObject(state, "core"), "the state (only apply writes it)", {
+            "s3:x-amz-server-side-encryption": "aws:kms",
+            "s3:x-amz-server-side-encryption-aws-kms-key-id": state.key,
+          }),
+          write("s3:PutObject", stateObject(state, "core", ".md5"), "the state's digest (written with the state)"),
           write("s3:DeleteObject", stateObject(state, "app"), "the state"),
+          write("s3:DeleteObject", stateObject(state, "app", ".md5"), "the state's digest"),
+          write("s3:DeleteObjectVersion", stateObject(state, "app"), "an old state version"),
+          write("s3:PutObjectAcl", stateObject(state, "core"), "the state's ACL"),
+          write("s3:PutObjectTagging", stateObject(state, "core"), "the state's tags"),
+          write("s3:RestoreObject", stateObject(state, "core"), "an archived state"),
+          write("s3:PutObject", arn.object(state.bucket, `${state.keyPrefix}/stray.txt`), "anything else under the state prefix"),
           ...(state.lockTable ? [write("dynamodb:UpdateTable", arn.table(state.region, state.lockTable), "the lock table's settings")] : []),
         ]
       : []),
@@ -578,6 +589,55 @@ function applyMust(delivery: Delivery): Request[] {
   });
 }
 
+/*
+ * What the delivery boundary promises to keep from every role it caps (README, "Who may do what":
+ * the apply role), written out here rather than taken from src/constructs/iam/guardrails.ts or
+ * terraform-roles.ts, so that an action dropped from the boundary fails this list.
+ */
+/** The state bucket's (and its access-log bucket's) protections: policy, ACLs, versioning, encryption, lifecycle, logging, replication. */
+const STATE_BUCKET_SETTINGS = [
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketAcl",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketVersioning",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutBucketOwnershipControls",
+  "s3:PutBucketLogging",
+  "s3:PutReplicationConfiguration",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutInventoryConfiguration",
+  "s3:DeleteBucket",
+];
+/** Disabling, deleting, re-policying or moving the state key. */
+const STATE_KEY_SETTINGS = ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:DisableKeyRotation", "kms:PutKeyPolicy", "kms:ReplicateKey", "kms:UpdatePrimaryRegion"];
+/** The lock table's deletion protection (UpdateTable), point-in-time recovery and resource policy. */
+const LOCK_TABLE_SETTINGS = ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:UpdateContinuousBackups", "dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy"];
+/** IAM users, their access keys, passwords, policies, groups and other long-lived credentials. */
+const IAM_USER_ACTIONS: [string, string][] = [
+  ...[
+    "iam:CreateUser",
+    "iam:UpdateUser",
+    "iam:DeleteUser",
+    "iam:CreateAccessKey",
+    "iam:UpdateAccessKey",
+    "iam:DeleteAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:DetachUserPolicy",
+    "iam:DeleteUserPolicy",
+    "iam:PutUserPermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:CreateServiceSpecificCredential",
+    "iam:UploadSSHPublicKey",
+    "iam:UploadSigningCertificate",
+  ].map((action): [string, string] => [action, `arn:aws:iam::${ACCOUNT}:user/deploy`]),
+  ["iam:AddUserToGroup", `arn:aws:iam::${ACCOUNT}:group/admins`],
+];
+
 /** The paths the delivery boundary closes: escalation through IAM, and the state store's destruction. */
 function applyNevers(delivery: Delivery): Request[] {
   const stateBucket = arn.bucket(delivery.stateBucket);
@@ -627,27 +687,20 @@ function applyNevers(delivery: Delivery): Request[] {
     never("iam:UpdateAssumeRolePolicy", outside, "trusting someone with a role outside the project"),
     never("iam:PassRole", outside, "passing a role outside the project to a service", { "iam:PassedToService": "lambda.amazonaws.com" }),
     never("sts:AssumeRole", outside, "assuming a role outside the project"),
-    never("s3:PutBucketPolicy", stateBucket, "opening the state bucket"),
-    never("s3:PutBucketVersioning", stateBucket, "suspending the state bucket's versioning"),
-    never("s3:PutLifecycleConfiguration", stateBucket, "expiring old states"),
-    never("s3:DeleteBucket", arn.bucket(`${delivery.stateBucket}-logs`), "the state bucket's access logs"),
+    ...[stateBucket, arn.bucket(`${delivery.stateBucket}-logs`)].flatMap((bucket) =>
+      STATE_BUCKET_SETTINGS.map((action) => never(action, bucket, `the state store's buckets keep their protection (${bucket.split(":::")[1]})`)),
+    ),
     never(
       "s3:DeleteObjectVersion",
       someState ? stateObject(someState, "core") : arn.object(delivery.stateBucket, `${delivery.project}/pipeline.tfstate`),
       "destroying an old state version"
     ),
     never("s3:DeleteObject", someState ? stateObject(someState, "core") : arn.object(delivery.stateBucket, `${delivery.project}/pipeline.tfstate`), "deleting a current state"),
-    never("kms:ScheduleKeyDeletion", stateKey(delivery), "destroying the state key", stateAlias),
-    never("kms:DisableKey", stateKey(delivery), "disabling the state key", stateAlias),
-    never("kms:PutKeyPolicy", stateKey(delivery), "handing the state key to someone else", stateAlias),
+    ...STATE_KEY_SETTINGS.map((action) => never(action, stateKey(delivery), "the state key stays enabled, rotating, in its region and under its policy", stateAlias)),
     never("kms:CreateGrant", stateKey(delivery), "a grant on the state key for a principal rather than an AWS resource", { ...stateAlias, "kms:GrantIsForAWSResource": "false" }),
-    never("kms:DeleteAlias", arn.kmsAlias(delivery.stateRegion, stateKeyAlias(delivery)), "moving the backends' alias off the state key"),
-    never("dynamodb:UpdateTable", lockTable(delivery), "the lock table's deletion protection"),
-    never("dynamodb:DeleteTable", lockTable(delivery), "the lock table"),
-    never("dynamodb:UpdateContinuousBackups", lockTable(delivery), "the lock table's point-in-time recovery"),
-    never("iam:CreateUser", `arn:aws:iam::${ACCOUNT}:user/deploy`, "IAM users are never the platform's"),
-    never("iam:CreateAccessKey", `arn:aws:iam::${ACCOUNT}:user/deploy`, "long-lived keys are never the platform's"),
-    never("iam:CreateLoginProfile", `arn:aws:iam::${ACCOUNT}:user/deploy`, "console passwords are never the platform's"),
+    ...["kms:DeleteAlias", "kms:UpdateAlias"].map((action) => never(action, arn.kmsAlias(delivery.stateRegion, stateKeyAlias(delivery)), "moving the backends' alias off the state key")),
+    ...LOCK_TABLE_SETTINGS.map((action) => never(action, lockTable(delivery), "the lock table keeps deletion protection and point-in-time recovery, and stays the account's")),
+    ...IAM_USER_ACTIONS.map(([action, resource]) => never(action, resource, "IAM users and long-lived credentials are never the platform's")),
     never("iam:AttachRolePolicy", deliveryRole(delivery, "build-plan"), "the delivery roles stay as they are, bounded or not", {
       "iam:PermissionsBoundary": applyBoundary(delivery),
       "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",

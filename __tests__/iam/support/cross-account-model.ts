@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { PolicyDocument } from "../../constraints/constraint";
 import type { SynthesizedStack } from "../../support/every-stack";
 import { REPOSITORY_ROOT } from "../../support/project";
-import { readStacks, runSynth, type StackJson } from "../../support/synth";
+import { synthesizeStacks, type StackJson } from "../../support/synth";
 import { ACCOUNT as PLACEHOLDER_ACCOUNT, AccountModel, type RoleModel } from "./account-model";
 import { type Decision, explain, type Request } from "./simulate";
 
@@ -26,10 +26,7 @@ export const MULTI_ACCOUNT_EXAMPLE = join("environments", "examples", "multi-acc
 export function synthesizeMultiAccountExample(): { configDir: string; stacks: SynthesizedStack[] } {
   const configDir = join(mkdtempSync(join(tmpdir(), "platform-multi-account-")), "config");
   cpSync(join(REPOSITORY_ROOT, MULTI_ACCOUNT_EXAMPLE), configDir, { recursive: true });
-  const run = runSynth(configDir);
-  if (run.status !== 0) throw new Error(`synthesis of ${MULTI_ACCOUNT_EXAMPLE} failed (exit ${run.status}):\n${run.stderr}`);
-  const stacks = [...readStacks(run.outdir)].map(([name, json]) => ({ name, json }));
-  if (stacks.length === 0) throw new Error(`synthesis of ${MULTI_ACCOUNT_EXAMPLE} exited 0 but wrote no stacks to ${run.outdir}`);
+  const stacks = [...synthesizeStacks(configDir)].map(([name, json]) => ({ name, json }));
   return { configDir, stacks };
 }
 
