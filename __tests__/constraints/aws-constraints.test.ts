@@ -3,7 +3,7 @@ import { RULE_GROUPS, RULES } from "./rules";
 import { join } from "node:path";
 import { synthesizeEveryStack } from "../support/every-stack";
 import { REPOSITORY_ROOT } from "../support/project";
-import { readStacks, runSynth } from "../support/synth";
+import { synthesizeStacks } from "../support/synth";
 
 // Every stack of the shipped environments, the examples and the toggle matrix.
 let stacks: StackView[];
@@ -11,9 +11,7 @@ let stacks: StackView[];
 let multiAccount: StackView[];
 beforeAll(() => {
   stacks = synthesizeEveryStack().map((stack) => new StackView(stack.name, stack.json));
-  const run = runSynth(join(REPOSITORY_ROOT, "environments", "examples", "multi-account"));
-  if (run.status !== 0) throw new Error(`synthesis of the multi-account example failed:\n${run.stderr}`);
-  multiAccount = [...readStacks(run.outdir)].map(([name, json]) => new StackView(`multi-account.${name}`, json));
+  multiAccount = [...synthesizeStacks(join(REPOSITORY_ROOT, "environments", "examples", "multi-account"))].map(([name, json]) => new StackView(`multi-account.${name}`, json));
 }, 120_000);
 
 describe("AWS constraints the provider does not check", () => {

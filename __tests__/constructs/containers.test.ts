@@ -12,7 +12,6 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { TerraformVariable, Testing } from "cdktf";
 import { AccountContext } from "../../src/constructs/account/account-context";
 import { ContainerService, type ContainerServiceProps, PYTHON_API_SERVER } from "../../src/constructs/containers/container-service";
-import { ELB_LOG_ACCOUNTS } from "../../src/constructs/containers/load-balancer";
 import { secretArnOf } from "../../src/constructs/containers/task-roles";
 import { Naming } from "../../src/naming/naming";
 
@@ -207,7 +206,8 @@ describe("ContainerService", () => {
     expect(principal.type).toMatch(/== "none"\) \? "Service" : "AWS"/);
     expect(principal.identifiers[0]).toContain("logdelivery.elasticloadbalancing.");
     const locals = Object.values<string>(parsed(plain).locals);
-    expect(locals).toEqual([expect.stringContaining(`"eu-west-1" = "${ELB_LOG_ACCOUNTS["eu-west-1"]}"`)]);
+    // Elastic Load Balancing's account in eu-west-1 (ELB user guide, "Enable access logs", regions available before August 2022).
+    expect(locals).toEqual([expect.stringContaining('"eu-west-1" = "156460612806"')]);
     expect(resources(synth({ protectData: true }), "aws_s3_bucket")[0]).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
   });
 
@@ -217,14 +217,15 @@ describe("ContainerService", () => {
     expect(listeners[0]).toMatchObject({ port: 80, protocol: "HTTP", default_action: [{ type: "forward", target_group_arn: expect.stringContaining("aws_lb_target_group.") }] });
   });
 
-  it("health-checks the tasks' IPs on /health and drains them for 30 seconds", () => {
+  it("health-checks the tasks' IPs on the platform's probe path (served as /health, exempt from the origin check) and drains them for 30 seconds", () => {
     expect(plain).toHaveResourceWithProperties(LbTargetGroup, {
       target_type: "ip",
       protocol: "HTTP",
       port: 8080,
       vpc_id: "vpc-1",
       deregistration_delay: "30",
-      health_check: expect.objectContaining({ enabled: true, path: "/health", matcher: "200", port: "traffic-port" }),
+      // Not /health: that path needs CloudFront's origin header; the HTTP API routes no /_platform path.
+      health_check: expect.objectContaining({ enabled: true, path: "/_platform/lb-health", matcher: "200", port: "traffic-port" }),
       lifecycle: { create_before_destroy: true },
     });
     expect(synth({ settings: { containerPort: 3000 } })).toHaveResourceWithProperties(LbTargetGroup, { port: 3000 });

@@ -15,7 +15,7 @@ import {
   type BuiltBundles,
 } from "../../src/constructs/compute/function-bundles";
 import { readZip } from "../support/zip";
-import { createQueue, PARAMETERS_PATH, publishParameters, receiveAll } from "../handlers/support/fixtures";
+import { createOriginSecret, createQueue, ORIGIN_HEADER, ORIGIN_VALUE, PARAMETERS_PATH, publishParameters, receiveAll } from "../handlers/support/fixtures";
 import { useMoto } from "../handlers/support/moto";
 
 const REPOSITORY_ROOT = join(__dirname, "..", "..");
@@ -54,7 +54,8 @@ function lambdaLayout(bundles: BuiltBundles, handler: (typeof HANDLER_NAMES)[num
   return root;
 }
 
-const apiEvent = (rawPath: string) => ({ version: "2.0", rawPath, headers: {}, requestContext: { requestId: "bundled-request", http: { method: "GET", path: rawPath } }, isBase64Encoded: false });
+// Through CloudFront: the API refuses a request without its origin header (origin-check.test.ts).
+const apiEvent = (rawPath: string) => ({ version: "2.0", rawPath, headers: { [ORIGIN_HEADER]: ORIGIN_VALUE }, requestContext: { requestId: "bundled-request", http: { method: "GET", path: rawPath } }, isBase64Encoded: false });
 
 describe("FunctionBundles: the zips", () => {
   const cacheDir = join(scratch, "cache-a");
@@ -209,19 +210,27 @@ describe("FunctionBundles: in a stack", () => {
 describe("FunctionBundles: the bundled code runs as Lambda would run it", () => {
   const moto = useMoto();
   const cacheDir = join(scratch, "cache-run");
+  /** The environment's parameters and origin secret in moto, `queue/url` left out so the health check fails. */
+  async function incompleteEnvironment(): Promise<{ PLATFORM_PARAMETERS_PATH: string }> {
+    await moto.reset();
+    await publishParameters(await createQueue("platform-test-work"), { except: ["queue/url"], extra: { "edge/origin-secret-arn": await createOriginSecret() } });
+    return { PLATFORM_PARAMETERS_PATH: PARAMETERS_PATH };
+  }
 
-  it("answers the API from the unpacked zips, stamping the build version", () => {
+  it("answers the API from the unpacked zips, stamping the build version", async () => {
+    const env = await incompleteEnvironment();
     const bundles = buildFunctionBundles({ cacheDir, buildVersion: "2.0.0-test" });
     const root = lambdaLayout(bundles, "api");
-    const hello = invokeBundled(root, "api", apiEvent("/api/hello"));
+    const hello = invokeBundled(root, "api", apiEvent("/api/hello"), env);
     expect(hello.statusCode).toBe(200);
     expect(JSON.parse(hello.body)).toEqual({ message: "Hello, world!" });
-    const health = invokeBundled(root, "api", apiEvent("/health"), { PLATFORM_PARAMETERS_PATH: "" });
+    const health = invokeBundled(root, "api", apiEvent("/health"), env);
     expect(health.statusCode).toBe(503);
     expect(JSON.parse(health.body).build.version).toBe("2.0.0-test");
   });
 
   it("serves the API over HTTP from the image layout (server.js beside index.js, the layer on NODE_PATH) and exits 0 on SIGTERM", async () => {
+    const env = await incompleteEnvironment();
     const bundles = buildFunctionBundles({ cacheDir, buildVersion: "2.0.0-test" });
     expect(readdirSync(bundles.apiServer.directory)).toEqual([API_SERVER_FILE]);
     const code = readFileSync(join(bundles.apiServer.directory, API_SERVER_FILE));
@@ -237,7 +246,7 @@ describe("FunctionBundles: the bundled code runs as Lambda would run it", () => 
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn(process.execPath, [join(root, "task", API_SERVER_FILE)], {
       cwd: join(root, "task"),
-      env: { ...process.env, NODE_PATH: join(root, "opt", "nodejs", "node_modules"), PORT: String(port), LOG_LEVEL: "silent", PLATFORM_PARAMETERS_PATH: "" },
+      env: { ...process.env, NODE_PATH: join(root, "opt", "nodejs", "node_modules"), PORT: String(port), LOG_LEVEL: "silent", ...env },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
@@ -246,7 +255,7 @@ describe("FunctionBundles: the bundled code runs as Lambda would run it", () => 
     try {
       let hello: Response | undefined;
       for (let attempt = 0; attempt < 100 && !hello; attempt++) {
-        hello = await fetch(`http://127.0.0.1:${port}/api/hello`).catch(async () => {
+        hello = await fetch(`http://127.0.0.1:${port}/api/hello`, { headers: { [ORIGIN_HEADER]: ORIGIN_VALUE } }).catch(async () => {
           await new Promise((resolve) => setTimeout(resolve, 50)); // not listening yet
           return undefined;
         });
@@ -254,7 +263,7 @@ describe("FunctionBundles: the bundled code runs as Lambda would run it", () => 
       expect(stderr).toBe("");
       expect(hello?.status).toBe(200);
       expect(await hello?.json()).toEqual({ message: "Hello, world!" });
-      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      const health = await fetch(`http://127.0.0.1:${port}/health`, { headers: { [ORIGIN_HEADER]: ORIGIN_VALUE } });
       expect(health.status).toBe(503);
       expect(((await health.json()) as { build: { version: string } }).build.version).toBe("2.0.0-test");
     } finally {
@@ -266,7 +275,7 @@ describe("FunctionBundles: the bundled code runs as Lambda would run it", () => 
   it("reads SSM and sends to SQS with the SDK the layer bundles", async () => {
     await moto.reset();
     const queueUrl = await createQueue("platform-test-work");
-    await publishParameters(queueUrl);
+    await publishParameters(queueUrl, { extra: { "edge/origin-secret-arn": await createOriginSecret() } });
     const bundles = buildFunctionBundles({ cacheDir });
     const env = { PLATFORM_PARAMETERS_PATH: PARAMETERS_PATH };
 

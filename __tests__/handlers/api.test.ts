@@ -34,7 +34,11 @@ describe("api handler", () => {
     delete process.env.PLATFORM_PARAMETERS_PATH;
     const response = await call("GET", "/api/health");
     expect(response.statusCode).toBe(503);
-    expect(bodyOf(response).checks.parameters).toBe("missing: PLATFORM_PARAMETERS_PATH");
+    // The origin secret's ARN is one of the parameters: without them the API fails closed.
+    expect(bodyOf(response).error).toBe("origin_unverifiable");
+    // The load balancer's probe, exempt from the origin check, still says what is missing.
+    const probe = await call("GET", "/_platform/lb-health", { direct: true });
+    expect([probe.statusCode, bodyOf(probe).checks.parameters]).toEqual([503, "missing: PLATFORM_PARAMETERS_PATH"]);
   });
 
   it("reads the parameters once per cold start", async () => {

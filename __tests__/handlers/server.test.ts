@@ -1,6 +1,6 @@
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from "node:http";
 import { startServer, type ApiServer } from "../../src/handlers/api/server";
-import { queueDepth, receiveAll, coldStart } from "./support/fixtures";
+import { queueDepth, receiveAll, coldStart, ORIGIN_HEADER, ORIGIN_VALUE } from "./support/fixtures";
 import { useMoto } from "./support/moto";
 
 // The default limit users are promised when the environment sets none: 1 MiB.
@@ -14,9 +14,9 @@ interface Answer {
   readonly body: string;
 }
 
-/** A raw request on a fresh connection (no agent pooling), so each test controls its socket. */
+/** A raw request on a fresh connection (no agent pooling), so each test controls its socket; through CloudFront (its header). */
 function open(port: number, method: string, path: string, headers: Record<string, string | number> = {}): { request: ClientRequest; answer: Promise<Answer> } {
-  const request = httpRequest({ host: "127.0.0.1", port, method, path, headers, agent: false });
+  const request = httpRequest({ host: "127.0.0.1", port, method, path, headers: { [ORIGIN_HEADER]: ORIGIN_VALUE, ...headers }, agent: false });
   const answer = new Promise<Answer>((resolve, reject) => {
     request.once("error", reject);
     request.once("response", (response) => {

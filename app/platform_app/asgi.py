@@ -2,9 +2,10 @@
 
 ``load_app()`` imports the app named by ``PLATFORM_ASGI_APP`` and wraps it in
 :class:`PlatformMiddleware`, which gives every app the same request id (API Gateway's when there is
-one), the same request log line, the same 413 for bodies over ``MAX_REQUEST_BODY_BYTES`` (checked on
-Content-Length before anything is read, and on the bytes as they stream in) and the same JSON 500
-for an error that escapes the app.
+one), the same request log line, the same origin check first (:mod:`platform_app.origin`: 403 for
+a request that did not come through this environment's CloudFront, before the app runs), the same
+413 for bodies over ``MAX_REQUEST_BODY_BYTES`` (checked on Content-Length before anything is read,
+and on the bytes as they stream in) and the same JSON 500 for an error that escapes the app.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 
 from starlette.exceptions import HTTPException
 
-from . import logs
+from . import logs, origin
 
 ASGI_APP_VARIABLE = "PLATFORM_ASGI_APP"
 DEFAULT_ASGI_APP = "platform_app.api:app"
@@ -85,6 +86,13 @@ def problem_body(error: str, message: str, **extra: Any) -> bytes:
     return json.dumps({"error": error, "message": message, **extra}).encode()
 
 
+def _origin_refusal(verdict: str) -> tuple[int, bytes]:
+    if verdict == "unavailable":
+        return 503, problem_body("origin_unverifiable", "the request's origin cannot be verified right now; try again shortly")
+    # The same answer for a missing and a wrong header: nothing tells a prober which it was.
+    return 403, problem_body("forbidden", "this API is served only through its site's address")
+
+
 class PlatformMiddleware:
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
@@ -118,13 +126,17 @@ class PlatformMiddleware:
             return message
 
         try:
+            verdict, app_scope = await origin.verify_request(scope)
+            if verdict != "ok":
+                await self._respond(send_with_request_id, *_origin_refusal(verdict))
+                return
             declared = _header(scope, b"content-length")
             if declared is not None and declared.strip().isdigit() and int(declared) > limit:
                 await self._respond(
                     send_with_request_id, 413, problem_body("payload_too_large", f"a request body is at most {limit} bytes")
                 )
             else:
-                await self.app(scope, limited_receive, send_with_request_id)
+                await self.app(app_scope, limited_receive, send_with_request_id)
         except RequestBodyTooLarge as error:
             if not state["status"]:
                 await self._respond(send_with_request_id, 413, problem_body("payload_too_large", str(error.detail)))

@@ -21,6 +21,7 @@ from platform_app import aws as app_aws
 from platform_app import lifecycle
 
 from support.aws import AWS_ENVIRONMENT, AWS_VARIABLES_TO_CLEAR, Moto, publish_parameters, put_json_secret, receive_all
+from support.events import ORIGIN_VERIFY_VALUE
 from support.pki import TestPki, create_pki
 from support.servers import PostgresServer, RedisServer
 
@@ -84,6 +85,7 @@ class Session:
     moto: Moto
     db_secret_arn: str
     app_secret_arn: str
+    origin_secret_arn: str
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +116,8 @@ def session(pki: TestPki, postgres: PostgresServer, redis_server: RedisServer, m
             moto=moto,
             db_secret_arn=put_json_secret(moto, "platform-test-db", {"username": OWNER_ROLE, "password": OWNER_PASSWORD}),
             app_secret_arn=put_json_secret(moto, "platform-test-app", {"SECRET_KEY": APP_SECRET_KEY}),
+            # Plain text, as the rotation function writes it: the header value CloudFront adds.
+            origin_secret_arn=moto.client("secretsmanager").create_secret(Name="platform-test/origin-verify", SecretString=ORIGIN_VERIFY_VALUE)["ARN"],
         )
         app_aws.reset()
 
@@ -194,6 +198,7 @@ def platform(session: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[Plat
         "queue/url": queue_url,
         "media/bucket": "platform-test-media",
         "app/secret-arn": session.app_secret_arn,
+        "edge/origin-secret-arn": session.origin_secret_arn,
     }
     path = f"/platform/t{number}"
     publish_parameters(session.moto, path, parameters)

@@ -25,7 +25,7 @@ from platform_app import database
 
 from conftest import PlatformEnvironment
 from support.aws import sqs_event
-from support.events import http_event
+from support.events import ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_VALUE, http_event
 from support.packaged import unpack_lambda
 from support.servers import free_port, wait_for_port
 
@@ -138,7 +138,7 @@ def test_the_image_task_root_serves_under_the_ecs_command(platform: PlatformEnvi
     try:
         wait_for_port(process, port)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("GET", "/health")
+        connection.request("GET", "/health", headers={ORIGIN_VERIFY_HEADER: ORIGIN_VERIFY_VALUE})
         response = connection.getresponse()
         assert response.status == 200, response.read()
         assert json.loads(response.read())["checks"] == {"parameters": "ok", "database": "ok", "cache": "ok"}

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from conftest import APP_DIR, PlatformEnvironment
+from support.events import ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_VALUE
 from support.servers import free_port, wait_for_port
 
 BODY_LIMIT = 2000
@@ -45,7 +46,7 @@ def _request(
 ) -> tuple[int, dict[str, str], bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     try:
-        connection.request(method, path, body=body, headers=headers or {})
+        connection.request(method, path, body=body, headers={ORIGIN_VERIFY_HEADER: ORIGIN_VERIFY_VALUE, **(headers or {})})
         response = connection.getresponse()
         return response.status, {name.lower(): value for name, value in response.getheaders()}, response.read()
     finally:
@@ -65,7 +66,7 @@ def test_the_server_answers_health_and_drains_a_slow_request_on_sigterm(server: 
     slow = socket.create_connection(("127.0.0.1", port), timeout=15)
     slow.sendall(
         b"POST /api/jobs HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-        + f"Content-Length: {len(job)}\r\n\r\n".encode()
+        + f"{ORIGIN_VERIFY_HEADER}: {ORIGIN_VERIFY_VALUE}\r\nContent-Length: {len(job)}\r\n\r\n".encode()
         + job[:10]
     )
     time.sleep(0.3)
@@ -107,7 +108,9 @@ def test_bodies_over_the_limit_are_refused_declared_or_streamed(server: tuple[su
 
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     try:
-        connection.request("POST", "/api/jobs", body=chunks(), headers={"Content-Type": "application/json"}, encode_chunked=True)
+        connection.request(
+            "POST", "/api/jobs", body=chunks(), headers={"Content-Type": "application/json", ORIGIN_VERIFY_HEADER: ORIGIN_VERIFY_VALUE}, encode_chunked=True
+        )
         response = connection.getresponse()
         assert response.status == 413
         assert json.loads(response.read()) == {"error": "payload_too_large", "message": f"a request body is at most {BODY_LIMIT} bytes"}

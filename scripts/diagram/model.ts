@@ -368,7 +368,9 @@ class DiagramBuilder {
         ],
         [...roles, ...logGroups],
       );
-      this.units.push(id);
+      // A function outside the VPC (the origin secret's rotation) shares none of the workloads'
+      // network edges: counting it would split every arrow the workloads have in common.
+      if (body.vpc_config) this.units.push(id);
       this.computeRelations(fn, roles, body.vpc_config?.security_group_ids, body.vpc_config?.subnet_ids, [body.environment, body.image_uri]);
       const dlq = this.targets(fn, body.dead_letter_config)[0];
       if (dlq) this.link(fn, dlq, "failed async events");

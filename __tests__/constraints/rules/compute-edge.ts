@@ -1320,6 +1320,95 @@ const ecrRepositoryPolicy = perBlock({
 });
 
 // ---------------------------------------------------------------------------------------------
+// The origin header: KeyValueStore, the function that reads it, and the secret's rotation
+
+const cloudfrontKeyValueStore = perBlock({
+  id: "cloudfront-key-value-store",
+  requirement: "A CloudFront KeyValueStore's name is 1-64 letters, digits, hyphens or underscores and its comment at most 128 characters.",
+  source: `https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html; ${PROVIDER}/cloudfront/key_value_store.go (validates the name, not the comment; validate cannot run here with the real provider, so the name is checked here too)`,
+  types: ["aws_cloudfront_key_value_store"],
+  problem: (block) => {
+    const problems: string[] = [];
+    if (isLiteral(block.body.name) && !/^[A-Za-z0-9_-]{1,64}$/.test(block.body.name)) problems.push(`name ${JSON.stringify(block.body.name)} is not 1-64 letters, digits, hyphens or underscores`);
+    if (typeof block.body.comment === "string" && literalParts(block.body.comment).length > 128) problems.push("comment is longer than 128 characters");
+    return problems;
+  },
+  failingExample: { bad: { resource: { aws_cloudfront_key_value_store: { s: { name: "platform.dev/origin", comment: "c".repeat(129) } } } } },
+});
+
+const cloudfrontFunctionKeyValueStores = acrossStacks({
+  id: "cloudfront-function-key-value-store",
+  requirement:
+    "A CloudFront function that reads a KeyValueStore runs on cloudfront-js-2.0 and is associated with at most one store, a KeyValueStore's ARN (the only kind CloudFront accepts there).",
+  source: `https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-functions-associate.html ("a function can have only one key value store"), https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-functions-kvs.html (the helper methods of runtime 2.0); ${PROVIDER}/cloudfront/function.go (key_value_store_associations is a set of any ARNs, no MaxItems, no runtime check)`,
+  types: ["aws_cloudfront_function", "aws_cloudfront_key_value_store"],
+  problems: function* (stacks) {
+    for (const [stack, fn] of blocksOf(stacks, "aws_cloudfront_function")) {
+      const associations = valuesAt(fn.body, "key_value_store_associations");
+      if (associations.length === 0) continue;
+      if (fn.body.runtime !== "cloudfront-js-2.0") yield { where: where(fn), problem: `reads a KeyValueStore on runtime ${JSON.stringify(fn.body.runtime)}; only cloudfront-js-2.0 can` };
+      if (associations.length > 1) yield { where: where(fn), problem: `is associated with ${associations.length} KeyValueStores; a function takes at most one` };
+      for (const association of associations) {
+        const store = resolve(stacks, stack, association);
+        const isStoreArn = store ? store.block.type === "aws_cloudfront_key_value_store" && store.attribute === "arn" : isLiteral(association) && /^arn:aws[a-z-]*:cloudfront::\d{12}:key-value-store\//.test(association);
+        if (!isStoreArn) yield { where: where(fn), problem: `key_value_store_associations holds ${JSON.stringify(association)}, not a KeyValueStore's ARN` };
+      }
+    }
+  },
+  failingExample: {
+    bad: {
+      resource: {
+        aws_cloudfront_key_value_store: { a: { name: "a" }, b: { name: "b" } },
+        aws_cloudfront_function: {
+          f: { name: "f", runtime: "cloudfront-js-1.0", code: "x", key_value_store_associations: ["${aws_cloudfront_key_value_store.a.arn}", "${aws_cloudfront_key_value_store.b.id}"] },
+        },
+      },
+    },
+  },
+});
+
+const secretsManagerRotation = acrossStacks({
+  id: "secretsmanager-rotation-schedule",
+  requirement:
+    "A secret rotation sets automatically_after_days (1-1000) or a schedule expression, a rotation window (duration) of 1-24 whole hours shorter than the interval, and a function Secrets Manager may invoke (a lambda_permission for secretsmanager.amazonaws.com on that function) in the secret's region.",
+  source: `https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html, https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html, https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-lambda-function-customizing.html ("the Lambda function and the secret must be in the same Region"); ${PROVIDER}/secretsmanager/secret_rotation.go (validates days 1-1000 and an unanchored [0-9h]+ on duration; the invoke permission and the region are not checked, RotateSecret fails AccessDenied after the provider's retries)`,
+  types: ["aws_secretsmanager_secret_rotation", "aws_lambda_function", "aws_lambda_permission"],
+  problems: function* (stacks) {
+    for (const [stack, rotation] of blocksOf(stacks, "aws_secretsmanager_secret_rotation")) {
+      const days = numberAt(rotation.body, "rotation_rules.automatically_after_days");
+      const expression = first(rotation.body, "rotation_rules.schedule_expression");
+      if ((days === undefined) === (expression === undefined)) yield { where: where(rotation), problem: "rotation_rules needs exactly one of automatically_after_days and schedule_expression" };
+      if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 1000)) yield { where: where(rotation), problem: `automatically_after_days ${days} is not 1-1000` };
+      const duration = first(rotation.body, "rotation_rules.duration");
+      if (duration !== undefined) {
+        const hours = typeof duration === "string" && /^\d{1,2}h$/.test(duration) ? Number(duration.slice(0, -1)) : undefined;
+        if (hours === undefined || hours < 1 || hours > 24) yield { where: where(rotation), problem: `duration ${JSON.stringify(duration)} is not 1h-24h` };
+        else if (days !== undefined && hours >= days * 24) yield { where: where(rotation), problem: `the ${hours}h window runs into the next rotation every ${days} day(s)` };
+      }
+      const fn = resolve(stacks, stack, rotation.body.rotation_lambda_arn);
+      if (!fn || fn.block.type !== "aws_lambda_function") {
+        yield { where: where(rotation), problem: "rotation_lambda_arn does not name a function of this configuration, so nothing shows Secrets Manager may invoke it" };
+        continue;
+      }
+      const invokable = fn.stack.resources("aws_lambda_permission").some((permission) => {
+        const target = resolve(stacks, fn.stack, permission.body.function_name);
+        return permission.body.principal === "secretsmanager.amazonaws.com" && permission.body.action === "lambda:InvokeFunction" && target?.block === fn.block;
+      });
+      if (!invokable) yield { where: where(rotation), problem: `Secrets Manager has no permission to invoke ${fn.block.name}` };
+      if (fn.stack.regionOf(fn.block) !== stack.regionOf(rotation)) yield { where: where(rotation), problem: `the rotation function ${fn.block.name} is in ${fn.stack.regionOf(fn.block)}, the secret in ${stack.regionOf(rotation)}` };
+    }
+  },
+  failingExample: {
+    bad: {
+      resource: {
+        aws_lambda_function: { r: { function_name: "rotate" } },
+        aws_secretsmanager_secret_rotation: { x: { secret_id: "s", rotation_lambda_arn: "${aws_lambda_function.r.arn}", rotation_rules: [{ automatically_after_days: 1, duration: "30h" }] } },
+      },
+    },
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
 
 export const group: RuleGroup = {
   rules: [
@@ -1349,6 +1438,9 @@ export const group: RuleGroup = {
     cloudfrontWebAcl,
     cloudfrontErrorResponsesSpareApis,
     cloudfrontFunctions,
+    cloudfrontKeyValueStore,
+    cloudfrontFunctionKeyValueStores,
+    secretsManagerRotation,
     cloudfrontResponseHeadersPolicy,
     wafv2CloudfrontScope,
     wafv2RulesAndCapacity,
@@ -1385,7 +1477,9 @@ export const group: RuleGroup = {
     aws_appautoscaling_target: "appautoscaling-target-and-policy (appautoscaling/target.go validates nothing)",
     aws_cloudfront_distribution:
       "cloudfront-managed-policy-ids, cloudfront-cache-behaviors, cloudfront-origin-domains, cloudfront-viewer-certificate, cloudfront-web-acl, cloudfront-error-responses-spare-api-origins, cloudfront-function (cloudfront/distribution.go validates comment 0-128, enums, origin timeouts)",
-    aws_cloudfront_function: "cloudfront-function (cloudfront/function.go validates the runtime enum only)",
+    aws_cloudfront_function: "cloudfront-function, cloudfront-function-key-value-store (cloudfront/function.go validates the runtime enum only)",
+    aws_cloudfront_key_value_store: "cloudfront-key-value-store, cloudfront-function-key-value-store (cloudfront/key_value_store.go validates the name 1-64 [a-zA-Z0-9-_])",
+    aws_secretsmanager_secret_rotation: "secretsmanager-rotation-schedule (secretsmanager/secret_rotation.go validates automatically_after_days 1-1000, ExactlyOneOf days or expression, ARNs)",
     aws_cloudfront_origin_access_control:
       "cloudfront-origin-domains (cloudfront/origin_access_control.go validates name 1-64, description 0-256 and the origin type, signing behavior and protocol enums)",
     aws_cloudfront_response_headers_policy: "cloudfront-response-headers-policy (cloudfront/response_headers_policy.go validates the frame option and referrer policy enums)",

@@ -1,3 +1,4 @@
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { APIGatewayProxyEventV2, Context, SQSEvent } from "aws-lambda";
@@ -8,6 +9,19 @@ export const ssm = () => new SSMClient({});
 export const sqs = () => new SQSClient({});
 
 export const PARAMETERS_PATH = "/platform/test";
+
+/** The header CloudFront adds on `/api/*` and the value of the origin secret's first version here. */
+export const ORIGIN_HEADER = "x-origin-verify";
+export const ORIGIN_VALUE = "Zq3xT8vN1mK5pR7wY2cB6dF9hJ4gL0sA";
+
+/** The origin secret as the rotation function leaves it after its first run: one version, AWSCURRENT. Returns its ARN. */
+export async function createOriginSecret(value = ORIGIN_VALUE, name = "platform-test/origin-verification"): Promise<string> {
+  const client = new SecretsManagerClient({});
+  const { ARN } = await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+  client.destroy();
+  if (!ARN) throw new Error("moto returned no secret ARN");
+  return ARN;
+}
 
 /**
  * Publishes what the infra layer would (SecureStrings, like PublishedParameters), with the work
@@ -110,15 +124,22 @@ export function lambdaContext(requestId = "req-1"): Context {
   };
 }
 
-/** An HTTP API payload v2.0 event, as API Gateway builds it for `$default`. */
-export function httpEvent(method: string, rawPath: string, options: { body?: string; headers?: Record<string, string>; query?: Record<string, string>; base64?: boolean } = {}): APIGatewayProxyEventV2 {
+/**
+ * An HTTP API payload v2.0 event, as API Gateway builds it for `$default` on a request CloudFront
+ * forwarded (with its `x-origin-verify`); `direct: true` is a call to the execute-api URL itself.
+ */
+export function httpEvent(
+  method: string,
+  rawPath: string,
+  options: { body?: string; headers?: Record<string, string>; query?: Record<string, string>; base64?: boolean; direct?: boolean } = {},
+): APIGatewayProxyEventV2 {
   const rawQueryString = new URLSearchParams(options.query ?? {}).toString();
   return {
     version: "2.0",
     routeKey: "$default",
     rawPath,
     rawQueryString,
-    headers: { host: "abc.execute-api.eu-west-1.amazonaws.com", ...options.headers },
+    headers: { host: "abc.execute-api.eu-west-1.amazonaws.com", ...(options.direct ? {} : { [ORIGIN_HEADER]: ORIGIN_VALUE }), ...options.headers },
     queryStringParameters: options.query,
     requestContext: {
       accountId: "123456789012",
@@ -141,14 +162,15 @@ export { REQUIRED_PARAMETERS };
 
 /**
  * A cold start against an empty moto: the runtime forgets its cached configuration and clients,
- * the work queue exists again, and (unless `publish` is false) its parameters are published.
- * Returns the queue's URL.
+ * the work queue and the origin secret (holding ORIGIN_VALUE) exist again, and (unless `publish` is
+ * false) the parameters are published, `edge/origin-secret-arn` among them. Returns the queue's URL.
  */
 export async function coldStart(moto: { reset(): Promise<void> }, options: { publish?: boolean } = {}): Promise<string> {
   await moto.reset();
   resetRuntime();
   process.env.PLATFORM_PARAMETERS_PATH = PARAMETERS_PATH;
   const queueUrl = await createQueue("platform-test-work");
-  if (options.publish !== false) await publishParameters(queueUrl);
+  const originSecretArn = await createOriginSecret();
+  if (options.publish !== false) await publishParameters(queueUrl, { extra: { "edge/origin-secret-arn": originSecretArn } });
   return queueUrl;
 }

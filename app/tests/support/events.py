@@ -25,6 +25,11 @@ class LambdaContext:
         return 10_000
 
 
+# What CloudFront's viewer-request function adds on /api/* (the origin secret's AWSCURRENT in tests).
+ORIGIN_VERIFY_HEADER = "x-origin-verify"
+ORIGIN_VERIFY_VALUE = "test-origin-value-5b1f0c8e2a7d4e63"
+
+
 def http_event(
     method: str,
     path: str,
@@ -33,14 +38,17 @@ def http_event(
     headers: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
     base64_body: bool = False,
+    via_cloudfront: bool = True,
 ) -> dict[str, Any]:
-    """An HTTP API payload v2.0 event, as API Gateway builds it for ``$default``."""
+    """An HTTP API payload v2.0 event, as API Gateway builds it for ``$default``; ``via_cloudfront``
+    adds the origin header CloudFront would (a direct call to the execute-api address has none)."""
+    origin = {ORIGIN_VERIFY_HEADER: ORIGIN_VERIFY_VALUE} if via_cloudfront else {}
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": "$default",
         "rawPath": path,
         "rawQueryString": urlencode(query or {}),
-        "headers": {"host": API_HOST, **{name.lower(): value for name, value in (headers or {}).items()}},
+        "headers": {"host": API_HOST, **origin, **{name.lower(): value for name, value in (headers or {}).items()}},
         "requestContext": {
             "accountId": "123456789012",
             "apiId": "abc",

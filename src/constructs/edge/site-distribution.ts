@@ -70,6 +70,11 @@ export interface SiteDistributionProps {
   readonly spaRouting?: "error-responses" | "viewer-request-function";
   /** Days CDN access logs are kept. Default 90. */
   readonly accessLogDays?: number;
+  /**
+   * A CloudFront Function (its ARN) run on viewer requests of `/api/*`: the origin header
+   * (OriginHeaderFunction), which the API refuses requests without. Default: none.
+   */
+  readonly apiViewerRequestFunctionArn?: string;
   /** Serve only (`whitelist`) or never (`blacklist`) these ISO 3166 countries. Default: everywhere. */
   readonly geoRestriction?: { readonly type: "whitelist" | "blacklist"; readonly countries: string[] };
 }
@@ -231,6 +236,7 @@ export class SiteDistribution extends Construct {
           originRequestPolicyId: MANAGED_POLICY.allViewerExceptHostHeader,
           responseHeadersPolicyId: securityHeaders.id,
           compress: true,
+          functionAssociation: props.apiViewerRequestFunctionArn ? [{ eventType: "viewer-request", functionArn: props.apiViewerRequestFunctionArn }] : undefined,
         },
       ],
       customErrorResponse:

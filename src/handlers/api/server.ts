@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
-import { logger } from "../runtime";
+import { logger, ORIGIN_HEADER } from "../runtime";
 import { maxRequestBodyBytes } from "./http";
 import { handler } from "./index";
+import { originRefusal } from "./origin";
 
 /*
  * The API image's entry point on ECS Fargate (`node /var/task/server.js`): the same image Lambda
@@ -158,7 +159,24 @@ function readBody(request: IncomingMessage, response: ServerResponse, maxBodyByt
   });
 }
 
+/**
+ * The handler checks the origin too; checking here first means a caller that did not come through
+ * CloudFront cannot make the task buffer a body (up to the limit) only to be refused.
+ */
+async function refuseUnverified(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+  const url = request.url ?? "/";
+  const query = url.indexOf("?");
+  const presented = request.headers[ORIGIN_HEADER];
+  const refusal = await originRefusal(request.method, query < 0 ? url : url.slice(0, query), Array.isArray(presented) ? presented.join(",") : presented);
+  if (!refusal) return false;
+  // The body is never read, so the connection cannot be reused.
+  send(response, refusal.statusCode, { ...refusal.headers, "x-request-id": randomUUID(), connection: "close" }, Buffer.from(refusal.body));
+  response.once("finish", () => response.socket?.destroySoon());
+  return true;
+}
+
 async function serve(request: IncomingMessage, response: ServerResponse, maxBodyBytes: number): Promise<void> {
+  if (await refuseUnverified(request, response)) return;
   const body = await readBody(request, response, maxBodyBytes);
   if (body === undefined) return;
   const requestId = randomUUID();

@@ -1,3 +1,4 @@
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 
@@ -9,6 +10,7 @@ import { SSMClient } from "@aws-sdk/client-ssm";
  */
 let sqs: SQSClient | undefined;
 let ssm: SSMClient | undefined;
+let secretsManager: SecretsManagerClient | undefined;
 
 export function sqsClient(): SQSClient {
   return (sqs ??= new SQSClient({}));
@@ -18,10 +20,16 @@ export function ssmClient(): SSMClient {
   return (ssm ??= new SSMClient({}));
 }
 
+export function secretsManagerClient(): SecretsManagerClient {
+  return (secretsManager ??= new SecretsManagerClient({}));
+}
+
 /** Drops the clients (closing their sockets). Lambda never needs it; tests that change the endpoint do. */
 export function resetClients(): void {
   sqs?.destroy();
   ssm?.destroy();
+  secretsManager?.destroy();
   sqs = undefined;
   ssm = undefined;
+  secretsManager = undefined;
 }

@@ -16,8 +16,12 @@ export const REQUIRED_PARAMETERS = [
   "media/bucket",
   "app/secret-arn",
 ] as const;
-/** Published only when the environment turns the feature on. */
-export const OPTIONAL_PARAMETERS = ["table/name"] as const;
+/**
+ * Published only when the environment turns the feature on. Without `edge/origin-secret-arn` the API
+ * serves nothing but the load balancer's health check (the origin check fails closed), so an app
+ * deployed ahead of its infra layer is refused rather than open.
+ */
+export const OPTIONAL_PARAMETERS = ["table/name", "edge/origin-secret-arn"] as const;
 
 export type ParameterName = (typeof REQUIRED_PARAMETERS)[number] | (typeof OPTIONAL_PARAMETERS)[number];
 
@@ -31,12 +35,17 @@ export interface PlatformConfig {
   readonly app: { readonly secretArn: string };
   /** Present when the environment has the DynamoDB table. */
   readonly table?: { readonly name: string };
+  /** The secret whose live values CloudFront sends as `x-origin-verify`. */
+  readonly edge?: { readonly originSecretArn: string };
 }
 
 export type ConfigStatus =
   | { readonly state: "ok"; readonly config: PlatformConfig }
-  /** Parameters (or the path variable itself) that are not there. */
-  | { readonly state: "missing"; readonly missing: readonly string[] }
+  /**
+   * Parameters (or the path variable itself) that are not there. `originSecretArn` is kept when it
+   * was read: the origin check must not hide what the health check says is missing behind its own refusal.
+   */
+  | { readonly state: "missing"; readonly missing: readonly string[]; readonly originSecretArn?: string }
   /** SSM could not be read; `error` is the error's name (AccessDeniedException, TimeoutError), never its details. */
   | { readonly state: "unavailable"; readonly error: string };
 
@@ -130,7 +139,8 @@ async function readParameters(): Promise<ConfigStatus> {
   const missing = REQUIRED_PARAMETERS.filter((name) => !values.get(name));
   // Names only: the values are locations, but nothing read from SSM goes to a log line.
   logger.info("read the environment's parameters", { path, found: [...values.keys()].sort(), missing });
-  if (missing.length > 0) return { state: "missing", missing };
+  const originSecretArn = values.get("edge/origin-secret-arn");
+  if (missing.length > 0) return { state: "missing", missing, ...(originSecretArn ? { originSecretArn } : {}) };
 
   const get = (name: ParameterName) => values.get(name) as string;
   const tableName = values.get("table/name");
@@ -149,6 +159,7 @@ async function readParameters(): Promise<ConfigStatus> {
       media: { bucket: get("media/bucket") },
       app: { secretArn: get("app/secret-arn") },
       ...(tableName ? { table: { name: tableName } } : {}),
+      ...(originSecretArn ? { edge: { originSecretArn } } : {}),
     },
   };
 }

@@ -5,7 +5,7 @@
  * Handlers reach the SDK only through here.
  */
 export { buildInfo, type BuildInfo } from "./build-info";
-export { resetClients, sqsClient, ssmClient } from "./clients";
+export { resetClients, secretsManagerClient, sqsClient, ssmClient } from "./clients";
 export {
   ConfigurationError,
   describeConfigStatus,
@@ -22,12 +22,15 @@ export {
 } from "./config";
 export { enqueueJob, enqueueJobs, JOB_KINDS, MAX_BATCH, MAX_JOB_BYTES, parseJob, parseJobBody, type BatchResult, type Job, type JobKind, type ParsedJob } from "./jobs";
 export { createLogger, logger, serializeError, type LogFields, type Logger, type LogLevel } from "./logger";
+export { ORIGIN_CACHE_MS, ORIGIN_HEADER, ORIGIN_LIVE_STAGES, ORIGIN_REFRESH_AFTER_MISMATCH_MS, resetOrigin, verifyOrigin, type OriginVerdict } from "./origin";
 
 import { resetClients } from "./clients";
 import { resetConfig } from "./config";
+import { resetOrigin } from "./origin";
 
-/** A cold start, as far as this module is concerned: forget the configuration and the clients. */
+/** A cold start, as far as this module is concerned: forget the configuration, the origin secret's values and the clients. */
 export function resetRuntime(): void {
   resetConfig();
+  resetOrigin();
   resetClients();
 }

@@ -106,6 +106,13 @@ export const EDGE_OPERATIONS_DELIVERY_READS: RefreshReadTable = {
       "Verified, read at 0b77409: DescribeFunction for the DEVELOPMENT stage, GetFunction for its code, DescribeFunction again " +
       "for the LIVE stage (NotFound tolerated: live_stage_etag reads empty). Functions carry no tags.",
   },
+  aws_cloudfront_key_value_store: {
+    actions: ["cloudfront:DescribeKeyValueStore"],
+    source: "internal/service/cloudfront/key_value_store.go",
+    note:
+      "Verified, read at 0392321: the Read is findKeyValueStoreByName, DescribeKeyValueStore on the control plane (ARN, comment, ETag). " +
+      "Stores carry no tags; the keys (the origin header value) live on the cloudfront-keyvaluestore data plane, which no refresh reads.",
+  },
   aws_cloudfront_origin_access_control: {
     actions: ["cloudfront:GetOriginAccessControl"],
     source: "internal/service/cloudfront/origin_access_control.go",

@@ -158,6 +158,11 @@ export const NETWORK_DATA_COMPUTE_READS: RefreshReadTable = {
     source: "internal/service/secretsmanager/secret.go",
     note: "Tags come with DescribeSecret; no secret value is read.",
   },
+  aws_secretsmanager_secret_rotation: {
+    actions: ["secretsmanager:DescribeSecret"],
+    source: "internal/service/secretsmanager/secret_rotation.go",
+    note: "Verified, read at 0413c66: findSecretByID, DescribeSecret for rotation_enabled, the function ARN and the rules; no value is read.",
+  },
   aws_secretsmanager_secret_version: {
     actions: [],
     secretActions: ["secretsmanager:GetSecretValue"],

@@ -1,0 +1,93 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import type { TerraformAsset } from "cdktf";
+import type { Construct } from "constructs";
+import { type BundleFile, DEFAULT_BUNDLE_CACHE_DIR, fileAsset, listFiles, sha256, zipDeterministic } from "../compute/function-bundles";
+
+const REPOSITORY_ROOT = join(__dirname, "..", "..", "..");
+const SOURCE_DIR = join(REPOSITORY_ROOT, "src", "handlers", "origin-rotation");
+const CACHE_DIR = join(DEFAULT_BUNDLE_CACHE_DIR, "..", "origin-rotation");
+
+const memo = new Map<string, BundleFile>();
+
+/**
+ * The rotation function's zip: `index.js` with everything inlined, the AWS SDK clients and the
+ * JavaScript SigV4A signer included (the managed runtime's bundled SDK has neither the KeyValueStore
+ * client nor the signer, and relying on its version would make the code differ by region and date).
+ * esbuild as for the app's handlers (Node.js 22, CommonJS, minified); deterministic and cached by the
+ * hash of its inputs like them.
+ */
+export function originRotationBundle(): BundleFile {
+  const key = inputKey();
+  const known = memo.get(key);
+  if (known) return known;
+  const entryDir = join(CACHE_DIR, key);
+  if (!existsSync(join(entryDir, "index.zip"))) {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const temporary = join(CACHE_DIR, `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+    try {
+      mkdirSync(join(temporary, "index"), { recursive: true });
+      const code = bundle();
+      writeFileSync(join(temporary, "index", "index.js"), code);
+      writeFileSync(join(temporary, "index.zip"), zipDeterministic([{ path: "index.js", data: Buffer.from(code) }]));
+      try {
+        renameSync(temporary, entryDir);
+      } catch (error) {
+        // A parallel synthesis finished the same key first.
+        if (!existsSync(join(entryDir, "index.zip"))) throw error;
+      }
+    } finally {
+      rmSync(temporary, { recursive: true, force: true });
+    }
+  }
+  const zip = readFileSync(join(entryDir, "index.zip"));
+  const result: BundleFile = {
+    sha256: sha256(zip),
+    sourceCodeHash: Buffer.from(sha256(zip), "hex").toString("base64"),
+    zipFile: join(entryDir, "index.zip"),
+    zipBytes: zip.length,
+    directory: join(entryDir, "index"),
+  };
+  memo.set(key, result);
+  return result;
+}
+
+export function originRotationAsset(scope: Construct, id: string): TerraformAsset {
+  return fileAsset(scope, id, originRotationBundle());
+}
+
+function inputKey(): string {
+  const parts = [
+    "origin-rotation/1",
+    JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")).version,
+    process.versions.node.split(".")[0],
+    sha256(readFileSync(__filename)),
+    sha256(readFileSync(join(REPOSITORY_ROOT, "package-lock.json"))),
+    ...listFiles(SOURCE_DIR).map((file) => `${file.slice(SOURCE_DIR.length)}:${sha256(readFileSync(file))}`),
+  ];
+  return sha256(parts.join("\0")).slice(0, 32);
+}
+
+function bundle(): string {
+  const { buildSync } = require("esbuild") as typeof import("esbuild");
+  const result = buildSync({
+    absWorkingDir: REPOSITORY_ROOT,
+    entryPoints: [join(SOURCE_DIR, "index.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    sourcemap: false,
+    mainFields: ["module", "main"],
+    legalComments: "eof",
+    charset: "utf8",
+    write: false,
+    logLevel: "silent",
+  });
+  const file = result.outputFiles?.[0];
+  if (!file) throw new Error("originRotationBundle: esbuild produced no output");
+  if (/require\((["'`])\.\.?\//.test(file.text)) throw new Error("originRotationBundle: the bundle keeps a relative require");
+  return file.text;
+}
