@@ -19,6 +19,12 @@ interface Skip {
   resources?: string[];
   /** Environment settings (dotted paths) the skip is limited to; an array lists accepted values. */
   where?: Record<string, unknown>;
+  /**
+   * Resource arguments that must equal an environment setting (argument -> dotted setting path):
+   * the finding is accepted only where the resource does what the setting says, so a hard-coded
+   * value on another resource still fails.
+   */
+  sameAs?: Record<string, string>;
   reason: string;
 }
 interface Finding {
@@ -91,6 +97,8 @@ const layouts = [
 const scanRoot = join(work, "stacks");
 mkdirSync(scanRoot);
 const environmentsByLabel = new Map<string, Map<string, PlatformEnvironment>>();
+/** The synthesized JSON of every scanned stack, by scanned directory name, for `sameAs`. */
+const stackJson = new Map<string, Record<string, any>>();
 for (const layout of layouts) {
   environmentsByLabel.set(layout.label, new Map(loadPlatformConfig(layout.configDir).environments.map((environment) => [environment.name, environment])));
   const outdir = join(work, `cdktf.out${layout.label}`);
@@ -105,6 +113,7 @@ for (const layout of layouts) {
   for (const stack of readdirSync(join(outdir, "stacks"))) {
     const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
     delete json.terraform?.required_version;
+    stackJson.set(`${layout.label}${stack}`, json);
     mkdirSync(join(scanRoot, `${layout.label}${stack}`));
     writeFileSync(join(scanRoot, `${layout.label}${stack}`, "cdk.tf.json"), JSON.stringify(json, null, 2)); // checkov quotes each resource by its lines
   }
@@ -124,6 +133,15 @@ const layoutOf = (scanned: string): { label: string; stack: string } => {
   return { label, stack: scanned.slice(label.length) };
 };
 
+/** A finding's resource block: checkov names it `<type>.<name>`, or `resource.<name>` for some types. */
+const resourceBody = (scanned: string, resource: string): Record<string, unknown> | undefined => {
+  const [type] = resource.split(".");
+  const name = resource.slice(resource.indexOf(".") + 1);
+  const byType: Record<string, Record<string, Record<string, unknown>>> = stackJson.get(scanned)?.resource ?? {};
+  if (type !== "resource") return byType[type]?.[name];
+  return Object.values(byType).find((resources) => resources[name] !== undefined)?.[name];
+};
+
 const applies = (skip: Skip, scanned: string, resource: string) => {
   const { label, stack } = layoutOf(scanned);
   if (!skip.stacks.some((pattern) => matches(pattern, stack))) return false;
@@ -131,11 +149,16 @@ const applies = (skip: Skip, scanned: string, resource: string) => {
   const name = resource.slice(resource.indexOf(".") + 1);
   if (!(skip.resources ?? ["*"]).some((pattern) => matches(pattern, name))) return false;
   const environment = environmentsByLabel.get(label)!.get(stack.slice(stack.indexOf("-") + 1));
-  return Object.entries(skip.where ?? {}).every(([path, accepted]) => {
+  const settingsHold = Object.entries(skip.where ?? {}).every(([path, accepted]) => {
     if (!environment) return false;
     const value = setting(environment, path);
     return Array.isArray(accepted) ? accepted.includes(value) : value === accepted;
   });
+  const body = resourceBody(scanned, resource);
+  const argumentsFollowSettings = Object.entries(skip.sameAs ?? {}).every(
+    ([argument, path]) => environment !== undefined && body !== undefined && body[argument] !== undefined && body[argument] === setting(environment, path),
+  );
+  return settingsHold && argumentsFollowSettings;
 };
 
 type Row = { passed: number; failed: Finding[]; skipped: Finding[] };
@@ -163,6 +186,15 @@ for (const [stack, counts] of [...rows].sort(([a], [b]) => a.localeCompare(b))) 
 const failures = [...rows].flatMap(([stack, counts]) => counts.failed.map((check) => ({ stack, ...check })));
 for (const check of failures) console.log(`FAILED ${check.check_id} ${check.stack} ${check.resource}: ${check.check_name}`);
 const stale = skips.filter((_skip, index) => !used.has(index));
+// SCAN_ACCEPTED=<file>: every accepted finding by entry, to review what each reason covers.
+if (process.env.SCAN_ACCEPTED) {
+  const accepted = skips.map((skip) => ({
+    check: skip.check,
+    stacks: skip.stacks,
+    findings: [...rows].flatMap(([stack, counts]) => counts.skipped.filter((check) => applies(skip, stack, check.resource) && check.check_id === skip.check).map((check) => `${stack} ${check.resource}`)),
+  }));
+  writeFileSync(process.env.SCAN_ACCEPTED, JSON.stringify(accepted, null, 2));
+}
 for (const skip of stale) console.log(`STALE SKIP ${skip.check} for ${skip.stacks.join(", ")}: matched no finding; remove it from policy/checkov-skips.json`);
 const skippedCount = [...rows.values()].reduce((sum, counts) => sum + counts.skipped.length, 0);
 console.log(`${skippedCount} findings accepted by ${skips.length} entries of policy/checkov-skips.json, each with its reason`);

@@ -32,14 +32,43 @@ test("README.md's cost table is the one generated from the shipped stacks (regen
   expect(currentReadmeBlock(readme)).toBe(renderReadmeBlock(report));
 });
 
-test("each shipped environment bills something while idle, and its total is the sum of its idle lines", () => {
-  expect(report.environments.length).toBeGreaterThan(0);
+test("each shipped environment bills something while idle: its list total is the sum of its idle lines, its idle total that less its free-tier share", () => {
+  expect(report.environments.map((environment) => environment.name)).toEqual(["dev", "stage", "prod"]);
   for (const environment of report.environments) {
     const idle = environment.lines.filter((line) => line.category === "idle");
     expect(idle.length).toBeGreaterThan(0);
-    expect(environment.idleMonthlyUsd).toBeCloseTo(idle.reduce((sum, line) => sum + line.monthlyUsd, 0), 2);
+    expect(environment.listMonthlyUsd).toBeCloseTo(idle.reduce((sum, line) => sum + line.monthlyUsd, 0), 2);
+    expect(environment.idleMonthlyUsd).toBeCloseTo(environment.listMonthlyUsd - environment.freeTierCredits.reduce((sum, credit) => sum + credit.usd, 0), 2);
     expect(environment.idleMonthlyUsd).toBeGreaterThan(0);
   }
+});
+
+test("dev idles at $10 a month or less, with everything the design documents ask of an environment still there", () => {
+  const dev = report.environments.find((environment) => environment.name === "dev")!;
+  expect(dev.idleMonthlyUsd).toBeLessThanOrEqual(10);
+  const types = new Set(dev.lines.map((line) => line.type));
+  for (const type of [
+    "aws_rds_cluster", // Aurora Serverless v2 PostgreSQL
+    "aws_elasticache_serverless_cache", // Redis/Valkey
+    "aws_ssm_parameter", // endpoints and configuration
+    "aws_secretsmanager_secret", // the app secret (and the database's, managed by RDS)
+    "aws_apigatewayv2_api",
+    "aws_cloudfront_distribution",
+    "aws_sqs_queue",
+    "aws_scheduler_schedule",
+    "aws_cloudwatch_dashboard",
+    "aws_sns_topic",
+    "aws_backup_plan",
+    "aws_kms_key",
+  ]) {
+    expect([type, types.has(type)]).toEqual([type, true]);
+  }
+  // The eight alarms of the architecture write-up at least (API 5xx, latency, Lambda errors, throttles, Aurora connections and CPU, cache CPU and memory).
+  expect(dev.lines.filter((line) => line.type === "aws_cloudwatch_metric_alarm").length).toBeGreaterThanOrEqual(8);
+  // API, worker, producer, and the origin secret's rotation function.
+  expect(dev.lines.filter((line) => line.type === "aws_lambda_function").length).toBe(4);
+  // The app secret and the origin secret: $0.40 each while idle.
+  expect(dev.lines.filter((line) => line.type === "aws_secretsmanager_secret").map((line) => line.monthlyUsd)).toEqual([0.4, 0.4]);
 });
 
 test("npm run cost: --check passes on the committed README, --json is the same report", () => {

@@ -1,6 +1,8 @@
 import { synthesizeEveryStack, type SynthesizedStack } from "../support/every-stack";
 import { DELIVERY_JOBS } from "./jobs/delivery";
 import type { DeliveryUnderTest, EnvironmentUnderTest } from "./jobs/job";
+import { OPERATOR_JOBS } from "./jobs/operator";
+import { ORIGIN_ROTATION_JOBS } from "./jobs/origin-rotation";
 import { SERVICE_PRINCIPAL_JOBS } from "./jobs/service-principals";
 import { SERVICE_ROLE_JOBS } from "./jobs/service-roles";
 import { WORKLOAD_JOBS } from "./jobs/workloads";
@@ -37,7 +39,7 @@ describe("every role, simulated", () => {
   it("has a job list: no role exists that no job describes", () => {
     const described = new Set<string>();
     for (const environment of environments) {
-      for (const job of [...WORKLOAD_JOBS, ...SERVICE_ROLE_JOBS]) {
+      for (const job of [...WORKLOAD_JOBS, ...SERVICE_ROLE_JOBS, ...OPERATOR_JOBS, ...ORIGIN_ROTATION_JOBS]) {
         const name = job.role(environment);
         if (name) described.add(name);
       }
@@ -60,6 +62,19 @@ describe("every role, simulated", () => {
   it("lets each AWS service role (backup, monitoring, proxy, scheduler, flow logs) do its job and nothing else, in every environment", async () => {
     const surprises: Surprise[] = [];
     for (const environment of environments) for (const job of SERVICE_ROLE_JOBS) surprises.push(...(await checker.role(job, environment)));
+    expect(surprises).toEqual([]);
+  }, 300_000);
+
+  it("lets the operator role (the people on call) do on-call's work and nothing else, in every environment that names operators", async () => {
+    const surprises: Surprise[] = [];
+    for (const environment of environments) for (const job of OPERATOR_JOBS) surprises.push(...(await checker.role(job, environment)));
+    expect(environments.filter((environment) => environment.settings.operators).map((environment) => environment.name).sort()).toEqual(["ex-ecs", "prod", "stage"]);
+    expect(surprises).toEqual([]);
+  }, 300_000);
+
+  it("lets the origin secret's rotation function write that secret and that KeyValueStore and nothing else, in every environment", async () => {
+    const surprises: Surprise[] = [];
+    for (const environment of environments) for (const job of ORIGIN_ROTATION_JOBS) surprises.push(...(await checker.role(job, environment)));
     expect(surprises).toEqual([]);
   }, 300_000);
 

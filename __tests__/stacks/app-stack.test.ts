@@ -16,6 +16,7 @@ beforeAll(() => {
     devnode.compute.runtime = "node";
     // The TypeScript handlers do not ask for dual-stack endpoints, so this copy keeps IPv4 egress.
     devnode.network.ipv6Egress = false;
+    devnode.network.interfaceEndpoints = true;
     (devnode as Record<string, any>).database = { ...(devnode as Record<string, any>).database, rdsProxy: true, minCapacity: 0.5 };
     devnode.network.vpcCidr = "10.21.0.0/16";
     project.write("environments/devnode.json", devnode);
@@ -63,15 +64,46 @@ describe("AppStack with Lambda", () => {
     }
   });
 
-  it("runs dev's functions with IPv6 egress: dual-stack subnets, an egress-only gateway, SSM alone behind an interface endpoint", () => {
-    for (const fn of bodies("app-dev", "aws_lambda_function")) {
+  it("runs dev's functions with IPv6 egress: dual-stack subnets, an egress-only gateway, no interface endpoint, the parameters handed over", () => {
+    const devFunctions = bodies("app-dev", "aws_lambda_function");
+    expect(devFunctions).toHaveLength(3);
+    for (const fn of devFunctions) {
       expect(fn.vpc_config.ipv6_allowed_for_dual_stack).toBe(true);
       // Secrets Manager and SQS document dual-stack endpoints; SSM does not (src/config/dual-stack.ts).
       expect(fn.environment.variables.PLATFORM_DUALSTACK_SERVICES).toBe("secretsmanager,sqs");
+      // So the values infra publishes under the path come in the environment, from infra's state, and no SSM call is made.
+      const handedOver: string = fn.environment.variables.PLATFORM_PARAMETERS;
+      expect(handedOver).toMatch(/^\$\{jsonencode\(\{.*\}\)\}$/);
+      const keys = [...handedOver.matchAll(/"([a-z-]+\/[a-z-]+)" = /g)].map((match) => match[1]).sort();
+      expect(keys).toEqual([
+        "app/secret-arn",
+        "cache/endpoint",
+        "database/auth",
+        "database/endpoint",
+        "database/name",
+        "database/port",
+        "database/reader-endpoint",
+        "database/secret-arn",
+        "database/user",
+        // The origin check's secret: without it the API would refuse everything (fail closed).
+        "edge/origin-secret-arn",
+        "media/bucket",
+        "queue/url",
+      ]);
+      expect(handedOver).toContain("data.terraform_remote_state.cross-stack-reference-input-infra-dev.outputs.");
+      expect(fn.environment.variables.PLATFORM_PARAMETERS_PATH).toBe("/platform/dev");
     }
-    for (const fn of bodies("app-stage", "aws_lambda_function")) {
+    // Nothing left to read from SSM: the dev functions' grants name no parameter action.
+    for (const role of ["api", "worker", "producer"]) {
+      expect(policyOf("app-dev", role).flatMap((statement) => statement.actions).filter((action) => action.startsWith("ssm:"))).toEqual([]);
+      expect(policyOf("app-stage", role).flatMap((statement) => statement.actions)).toEqual(expect.arrayContaining(["ssm:GetParametersByPath"]));
+    }
+    const stageFunctions = bodies("app-stage", "aws_lambda_function");
+    expect(stageFunctions).toHaveLength(3);
+    for (const fn of stageFunctions) {
       expect(fn.vpc_config.ipv6_allowed_for_dual_stack).toBeUndefined();
       expect(fn.environment.variables.PLATFORM_DUALSTACK_SERVICES).toBeUndefined();
+      expect(fn.environment.variables.PLATFORM_PARAMETERS).toBeUndefined();
     }
     expect(bodies("infra-dev", "aws_vpc")[0].assign_generated_ipv6_cidr_block).toBe(true);
     expect(bodies("infra-dev", "aws_egress_only_internet_gateway")).toHaveLength(1);
@@ -81,14 +113,16 @@ describe("AppStack with Lambda", () => {
       expect.stringMatching(/, 8, 1\)\}$/),
     ]);
     // Public and data tiers stay IPv4: nothing there leaves over IPv6.
-    expect(subnets.filter((subnet) => subnet.tags.tier !== "private").every((subnet) => subnet.ipv6_cidr_block === undefined)).toBe(true);
-    expect(subnets.filter((subnet) => subnet.tags.tier !== "private")).toHaveLength(4);
+    expect(subnets.filter((subnet) => subnet.tags.tier !== "private").map((subnet) => subnet.ipv6_cidr_block)).toEqual([undefined, undefined, undefined, undefined]);
     expect(bodies("infra-dev", "aws_route").filter((route) => route.destination_ipv6_cidr_block)).toEqual([
       expect.objectContaining({ destination_ipv6_cidr_block: "::/0", egress_only_gateway_id: expect.stringContaining("aws_egress_only_internet_gateway") }),
       expect.objectContaining({ destination_ipv6_cidr_block: "::/0", egress_only_gateway_id: expect.stringContaining("aws_egress_only_internet_gateway") }),
     ]);
-    const interfaces = bodies("infra-dev", "aws_vpc_endpoint").filter((endpoint) => endpoint.vpc_endpoint_type === "Interface");
-    expect(interfaces.map((endpoint) => endpoint.service_name.split(".").pop())).toEqual(["ssm"]);
+    const endpoints = bodies("infra-dev", "aws_vpc_endpoint");
+    expect(endpoints.map((endpoint) => [endpoint.vpc_endpoint_type, endpoint.service_name.split(".").pop()]).sort()).toEqual([
+      ["Gateway", "dynamodb"],
+      ["Gateway", "s3"],
+    ]);
     expect(bodies("infra-stage", "aws_egress_only_internet_gateway")).toHaveLength(0);
     // IPv6: HTTPS out from the app only; nothing in from anywhere.
     expect(bodies("infra-dev", "aws_vpc_security_group_egress_rule").filter((rule) => rule.cidr_ipv6)).toEqual([
@@ -133,7 +167,7 @@ describe("AppStack with Lambda", () => {
 
   it("grants each function only what it uses", () => {
     const actions = (role: string) => policyOf("app-dev", role).flatMap((statement) => statement.actions).sort();
-    expect(actions("api")).toEqual(expect.arrayContaining(["sqs:SendMessage", "ssm:GetParametersByPath", "secretsmanager:GetSecretValue"]));
+    expect(actions("api")).toEqual(expect.arrayContaining(["sqs:SendMessage", "secretsmanager:GetSecretValue"]));
     expect(actions("api")).not.toContain("sqs:DeleteMessage");
     expect(actions("worker")).toEqual(expect.arrayContaining(["sqs:ReceiveMessage", "sqs:DeleteMessage"]));
     expect(actions("worker")).not.toContain("sqs:SendMessage");
@@ -173,6 +207,21 @@ describe("AppStack with Lambda", () => {
     expect(selected).toEqual(expect.arrayContaining([expect.stringContaining("aws_rds_cluster"), expect.stringContaining("aws_s3_bucket")]));
     expect(bodies("app-prod", "aws_backup_vault_lock_configuration")).toHaveLength(2);
     expect(bodies("app-dev", "aws_backup_vault_lock_configuration")).toHaveLength(0);
+  });
+
+  it("keeps dev's recovery points in its own region (protectData off: no DR provider, vault, key or copy), stage's and prod's copied", () => {
+    const dev = stacks.get("app-dev")!;
+    expect(dev.provider.aws.filter((provider: any) => provider.alias)).toEqual([]);
+    expect(bodies("app-dev", "aws_kms_key")).toEqual([]);
+    expect(bodies("app-dev", "aws_backup_vault").map((vault) => vault.name)).toEqual(["platform-dev-backup"]);
+    const [devPlan] = bodies("app-dev", "aws_backup_plan");
+    expect(devPlan.rule).toHaveLength(2);
+    for (const rule of devPlan.rule) expect(rule.copy_action).toBeUndefined();
+    for (const environment of ["stage", "prod"]) {
+      expect(bodies(`app-${environment}`, "aws_backup_vault").map((vault) => vault.name).sort()).toEqual([`platform-${environment}-backup`, `platform-${environment}-backup-dr`]);
+      const [plan] = bodies(`app-${environment}`, "aws_backup_plan");
+      for (const rule of plan.rule) expect(rule.copy_action).toHaveLength(1);
+    }
   });
 
   it("matches the reviewed app-dev snapshot (asset hashes neutralised, so it changes only with the infrastructure)", () => {

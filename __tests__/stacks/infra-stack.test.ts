@@ -1,12 +1,10 @@
-import { readStacks, resourcesOf, runSynth, type StackJson } from "../support/synth";
+import { resourcesOf, synthesizeStacks, type StackJson } from "../support/synth";
 
 let dev: StackJson;
 let prod: StackJson;
 
 beforeAll(() => {
-  const run = runSynth();
-  expect(run.status).toBe(0);
-  const stacks = readStacks(run.outdir);
+  const stacks = synthesizeStacks();
   dev = stacks.get("infra-dev")!;
   prod = stacks.get("infra-prod")!;
 });
@@ -42,7 +40,7 @@ describe("InfraStack", () => {
   it("publishes endpoints and ARNs, never secret values, as parameters under the environment's path", () => {
     const names = resourcesOf(dev).filter(([type]) => type === "aws_ssm_parameter").map(([, , body]) => body.name).sort();
     expect(names).toEqual(
-      ["app/secret-arn", "cache/endpoint", "database/auth", "database/endpoint", "database/name", "database/port", "database/reader-endpoint", "database/secret-arn", "database/user", "media/bucket", "queue/url"].map((name) => `/platform/dev/${name}`),
+      ["app/secret-arn", "cache/endpoint", "database/auth", "database/endpoint", "database/name", "database/port", "database/reader-endpoint", "database/secret-arn", "database/user", "edge/origin-secret-arn", "media/bucket", "queue/url"].map((name) => `/platform/dev/${name}`),
     );
     for (const [, , parameter] of resourcesOf(dev).filter(([type]) => type === "aws_ssm_parameter")) {
       expect([parameter.name, parameter.value]).toEqual([parameter.name, expect.not.stringMatching(/random_password|secret_string/)]);

@@ -1,6 +1,9 @@
 """Where things are: the SSM parameters the infrastructure publishes under ``PLATFORM_PARAMETERS_PATH``.
 
 Read once per process (GetParametersByPath, recursive, decrypted, paginated) and kept while complete.
+Where the functions cannot reach SSM (IPv6 egress: SSM has no dual-stack endpoint), the app layer
+hands them the same values when it is applied, as a JSON object in ``PLATFORM_PARAMETERS``
+(relative name -> value); that variable, when set, is the only source and SSM is never called.
 An incomplete or failed read is retried after :data:`RETRY_AFTER_SECONDS` rather than on every
 request (a broken environment would otherwise call SSM per request and hit its throughput limit) or
 never (the parameters may appear while the execution environment is warm, e.g. mid-apply).
@@ -9,6 +12,7 @@ Secrets appear here as ARNs only; :mod:`platform_app.secret_store` fetches value
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -22,6 +26,7 @@ from . import aws
 from .logs import register_sensitive_value
 
 PARAMETERS_PATH_VARIABLE = "PLATFORM_PARAMETERS_PATH"
+PARAMETERS_VARIABLE = "PLATFORM_PARAMETERS"
 
 REQUIRED_PARAMETERS: tuple[str, ...] = (
     "database/endpoint",
@@ -36,8 +41,10 @@ REQUIRED_PARAMETERS: tuple[str, ...] = (
     "media/bucket",
     "app/secret-arn",
 )
-# Published only when the environment turns the feature on.
-OPTIONAL_PARAMETERS: tuple[str, ...] = ("table/name",)
+# Published only when the environment turns the feature on. Without `edge/origin-secret-arn` the app
+# serves nothing but the load balancer's health check (platform_app.origin fails closed), so an app
+# deployed ahead of its infra layer is refused rather than open.
+OPTIONAL_PARAMETERS: tuple[str, ...] = ("table/name", "edge/origin-secret-arn")
 
 DATABASE_AUTH_MODES = ("iam", "secret")
 # Values from a short fixed set: scrubbing "secret" or "5432" from every log line would hide nothing
@@ -70,6 +77,7 @@ class PlatformConfig:
     media_bucket: str
     app_secret_arn: str
     table_name: str | None = None
+    origin_secret_arn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,9 @@ class ConfigStatus:
     config: PlatformConfig | None = None
     names: tuple[str, ...] = field(default_factory=tuple)
     error: str | None = None
+    # Known whenever the parameters could be read, complete or not: the origin check must not hide
+    # what the health check says is missing behind its own refusal.
+    origin_secret_arn: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -145,7 +156,29 @@ def _read_parameters() -> ConfigStatus:
         if raw:
             log.error("the parameter path is not an absolute SSM path", extra={"variable": PARAMETERS_PATH_VARIABLE})
         return ConfigStatus("missing", names=(PARAMETERS_PATH_VARIABLE,))
+    handed_over = os.environ.get(PARAMETERS_VARIABLE)
+    values = _parameters_from_environment(handed_over) if handed_over is not None else _parameters_from_ssm(path)
+    if isinstance(values, ConfigStatus):
+        return values
+    return _config_from(path, values, source="deployment" if handed_over is not None else "ssm")
 
+
+def _parameters_from_environment(text: str) -> dict[str, str] | ConfigStatus:
+    try:
+        document = json.loads(text)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or not all(isinstance(key, str) and isinstance(value, str) for key, value in document.items()):
+        # Never the text itself: it holds endpoints.
+        log.error("the handed-over parameters are not a JSON object of strings", extra={"variable": PARAMETERS_VARIABLE})
+        return ConfigStatus("invalid", names=(PARAMETERS_VARIABLE,))
+    for key, value in document.items():
+        if key not in _ENUMERATED_PARAMETERS:
+            register_sensitive_value(value)
+    return document
+
+
+def _parameters_from_ssm(path: str) -> dict[str, str] | ConfigStatus:
     values: dict[str, str] = {}
     try:
         paginator = aws.client("ssm").get_paginator("get_parameters_by_path")
@@ -161,12 +194,16 @@ def _read_parameters() -> ConfigStatus:
         name = error.response["Error"].get("Code", "ClientError") if isinstance(error, ClientError) else type(error).__name__
         log.error("could not read the environment's parameters", extra={"path": path, "errorName": name})
         return ConfigStatus("unavailable", error=name)
+    return values
 
+
+def _config_from(path: str, values: dict[str, str], source: Literal["ssm", "deployment"]) -> ConfigStatus:
     missing = tuple(name for name in REQUIRED_PARAMETERS if not values.get(name))
-    # Names only: nothing read from SSM goes to a log line.
-    log.info("read the environment's parameters", extra={"path": path, "found": sorted(values), "missing": list(missing)})
+    # Names only: no parameter value goes to a log line.
+    log.info("read the environment's parameters", extra={"path": path, "source": source, "found": sorted(values), "missing": list(missing)})
+    origin_secret_arn = values.get("edge/origin-secret-arn") or None
     if missing:
-        return ConfigStatus("missing", names=missing)
+        return ConfigStatus("missing", names=missing, origin_secret_arn=origin_secret_arn)
 
     invalid: list[str] = []
     port_text = values["database/port"].strip()
@@ -178,7 +215,7 @@ def _read_parameters() -> ConfigStatus:
         invalid.append("database/auth")
     if invalid:
         log.error("parameters have values the app cannot use", extra={"path": path, "invalid": invalid})
-        return ConfigStatus("invalid", names=tuple(invalid))
+        return ConfigStatus("invalid", names=tuple(invalid), origin_secret_arn=origin_secret_arn)
 
     return ConfigStatus(
         "ok",
@@ -198,7 +235,9 @@ def _read_parameters() -> ConfigStatus:
             media_bucket=values["media/bucket"],
             app_secret_arn=values["app/secret-arn"],
             table_name=values.get("table/name") or None,
+            origin_secret_arn=origin_secret_arn,
         ),
+        origin_secret_arn=origin_secret_arn,
     )
 
 

@@ -33,9 +33,12 @@ export interface CostLine {
   readonly monthlyUsd: number;
   readonly rates: Rate[];
   readonly notes: string[];
+  /** Units of `rates[0]` that the account's free tier of that price may cover (see free-tiers.ts). */
+  readonly freeTierUnits?: number;
 }
 
-export type Draft = Pick<CostLine, "category" | "description"> & Partial<Pick<CostLine, "group" | "cell" | "cellCount" | "monthlyUsd" | "rates" | "notes">>;
+export type Draft = Pick<CostLine, "category" | "description"> &
+  Partial<Pick<CostLine, "group" | "cell" | "cellCount" | "monthlyUsd" | "rates" | "notes" | "freeTierUnits">>;
 
 export interface RuleContext {
   readonly environment: string;
@@ -389,14 +392,42 @@ const metricAlarm: Rule = (alarm, context) => {
       group: "monitoring",
       cell: "alarm metric",
       cellCount: billedMetrics,
+      freeTierUnits: billedMetrics,
       description: `standard-resolution alarm reading ${metrics} metric${metrics === 1 ? "" : "s"}${anomaly ? " with anomaly detection (3 metrics each)" : ""}: ${billedMetrics} alarm metric${billedMetrics === 1 ? "" : "s"}`,
     }),
   ];
 };
 
-const dashboard: Rule = (_dashboard, context) => [
-  monthly(context, "cloudwatch.dashboard.month", 1, { group: "monitoring", cell: "dashboard", description: "CloudWatch dashboard" }),
-];
+/** The free tier covers dashboards of up to this many metrics. */
+export const FREE_DASHBOARD_MAX_METRICS = 50;
+
+/** Metrics a dashboard body draws: every metric array of every widget, expressions excluded. */
+export function dashboardMetricCount(body: unknown): number | undefined {
+  let parsed: any;
+  try {
+    parsed = typeof body === "string" ? JSON.parse(body) : body;
+  } catch {
+    return undefined;
+  }
+  if (!parsed || !Array.isArray(parsed.widgets)) return undefined;
+  return parsed.widgets
+    .flatMap((widget: any) => (Array.isArray(widget?.properties?.metrics) ? widget.properties.metrics : []))
+    .filter((metric: unknown) => Array.isArray(metric) && !metric.some((part) => part && typeof part === "object" && "expression" in part)).length;
+}
+
+const dashboard: Rule = (resource, context) => {
+  const metrics = dashboardMetricCount(resource.body.dashboard_body);
+  const eligible = metrics !== undefined && metrics <= FREE_DASHBOARD_MAX_METRICS;
+  return [
+    monthly(context, "cloudwatch.dashboard.month", 1, {
+      group: "monitoring",
+      cell: "dashboard",
+      description: `CloudWatch dashboard (${metrics ?? "unknown number of"} metrics)`,
+      freeTierUnits: eligible ? 1 : 0,
+      notes: eligible ? [] : [`over ${FREE_DASHBOARD_MAX_METRICS} metrics (or unreadable): outside the free tier of 3 dashboards`],
+    }),
+  ];
+};
 
 const PAID_MANAGED_RULE_GROUPS = new Set(["AWSManagedRulesBotControlRuleSet", "AWSManagedRulesATPRuleSet", "AWSManagedRulesACFPRuleSet", "AWSManagedRulesAntiDDoSRuleSet"]);
 
@@ -606,6 +637,8 @@ const USAGE: Record<string, Rule> = {
   aws_apigatewayv2_api: usage("HTTP API: per request, $0 idle"),
   aws_cloudfront_distribution: usage("CloudFront: per request and GB out, $0 idle"),
   aws_cloudfront_function: usage("CloudFront Function: per invocation, $0 idle"),
+  aws_cloudfront_key_value_store: usage("CloudFront KeyValueStore: per read from a function and per API call (the rotation's), $0 idle"),
+  aws_secretsmanager_secret_rotation: usage("secret rotation: the rotation function's invocations and its Secrets Manager calls (per 10,000), $0 idle"),
   aws_sqs_queue: usage("SQS: per request, $0 idle"),
   aws_sns_topic: usage("SNS: per request and notification, $0 idle"),
   aws_sns_topic_subscription: usage("SNS subscription: per notification delivered"),

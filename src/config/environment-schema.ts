@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DUAL_STACK, FUNCTION_API_CALLS, hasDualStackEndpoint } from "./dual-stack";
+import { ipv6EgressReach } from "./dual-stack";
 import { AWS_REGIONS } from "./aws-regions";
 import { formatPath } from "./problems";
 import { cidrInside, cidrsOverlap, isIpv4Network, planSubnets, prefixLength } from "./cidr";
@@ -62,11 +62,11 @@ export const networkSchema = z
         '"none": no NAT gateway, private subnets reach AWS through VPC endpoints only (cheapest); "single": one NAT gateway (single_nat_gateway); "per-az": one per availability zone (one_nat_gateway_per_az, highly available).',
       ),
     interfaceEndpoints: toggle(
-      "Interface endpoints for what the workloads call from the VPC ($7.30/month per AZ each): Secrets Manager, SSM and SQS, plus CloudWatch Logs and ECR for ECS. Required when natMode is \"none\". Gateway endpoints for S3 and DynamoDB are always created.",
+      "Interface endpoints for what the workloads call from the VPC (about $8/month per AZ each): Secrets Manager, SSM and SQS, plus CloudWatch Logs and ECR for ECS. Required when natMode is \"none\", unless ipv6Egress is on (then refused: nothing would use them). Gateway endpoints for S3 and DynamoDB are always created.",
     ),
     singleAzEndpoints: toggle("Place the interface endpoints in the first AZ only: cheaper, no AZ redundancy (dev)."),
     ipv6Egress: toggle(
-      "Dual-stack private subnets whose IPv6 traffic leaves through an egress-only internet gateway (no hourly charge): functions reach the AWS APIs that offer dual-stack endpoints (Secrets Manager, SQS) over IPv6, and only the others (SSM) keep an interface endpoint. Lambda with the Python app only, natMode \"none\".",
+      "Dual-stack private subnets whose IPv6 traffic leaves through an egress-only internet gateway (no hourly charge): functions reach Secrets Manager and SQS over IPv6 at their dual-stack endpoints, and get the published SSM parameters (SSM documents no dual-stack endpoint) in PLATFORM_PARAMETERS when the app layer is applied, so no interface endpoint or NAT gateway is needed. Lambda with the Python app only, natMode \"none\", interfaceEndpoints false.",
     ),
     flowLogs: z.boolean({ error: "must be true or false" }).default(true).describe("VPC flow logs to CloudWatch Logs."),
     subnets: z
@@ -79,11 +79,11 @@ export const networkSchema = z
       .describe("Explicit subnet ranges, one per AZ and tier. When absent they are computed from vpcCidr."),
   })
   .superRefine((network, ctx) => {
-    if (network.natMode === "none" && !network.interfaceEndpoints) {
+    if (network.natMode === "none" && !network.interfaceEndpoints && !network.ipv6Egress) {
       ctx.addIssue({
         code: "custom",
         path: ["interfaceEndpoints"],
-        message: 'is false while natMode is "none": workloads in the private subnets could reach neither Secrets Manager, SSM nor SQS; set interfaceEndpoints to true or natMode to "single" or "per-az"',
+        message: 'is false while natMode is "none": workloads in the private subnets could reach neither Secrets Manager, SSM nor SQS; set interfaceEndpoints to true, natMode to "single" or "per-az", or (Lambda with the Python app) ipv6Egress to true',
       });
     }
     if (!network.subnets || !isIpv4Network(network.vpcCidr)) return;
@@ -289,6 +289,12 @@ export const backupSchema = z.strictObject({
     .boolean({ error: "must be true or false" })
     .optional()
     .describe("AWS Backup Vault Lock (governance mode): recovery points cannot be deleted before they expire. Default: on where protectData is."),
+  crossRegionCopy: z
+    .boolean({ error: "must be true or false" })
+    .optional()
+    .describe(
+      "Copy every recovery point to a vault in drRegion (encrypted with a key of its own there). Default: on where protectData is; an environment whose data may be lost needs no copy in a second region.",
+    ),
 });
 
 const domainSchema = z.strictObject({
@@ -303,6 +309,89 @@ const domainSchema = z.strictObject({
     .regex(/^Z[A-Z0-9]{1,32}$/, { error: 'must be a Route53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' })
     .describe("The public hosted zone that holds the domain's records and certificate validation."),
 });
+
+/** The longest operator session the platform allows: IAM allows 12 hours, but a session outliving a working day outlives the shift that needed it. */
+export const MAX_OPERATOR_SESSION_HOURS = 8;
+const SSO_PATTERN_EXAMPLE = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_PlatformOnCall_*";
+/** An IAM user or role of a named account, by ARN or by an ArnLike pattern (`*`, `?`) of its path and name. */
+const OPERATOR_PRINCIPAL = /^arn:aws:iam::(\d{12}):(user|role)\/([\w+=,.@/*?-]{1,512})$/;
+/** IAM's default limit on a role's trust policy (characters without whitespace). */
+const TRUST_POLICY_LIMIT = 2048;
+
+function operatorPrincipalProblem(principal: string): string | undefined {
+  const account = /^(?:arn:aws:(?:iam|sts)::)?([^:]*)(?::root)?$/.exec(principal)?.[1];
+  if (account === "*") {
+    return `names every AWS principal: anyone allowed to call sts:AssumeRole anywhere could operate the environment; name IAM users or roles, such as "${SSO_PATTERN_EXAMPLE}"`;
+  }
+  if (account !== undefined && /^\d{12}$/.test(account)) {
+    return `names a whole account: every principal of ${account} allowed to call sts:AssumeRole could operate the environment; name IAM users or roles, or narrow the account with a pattern such as "${SSO_PATTERN_EXAMPLE.replace("123456789012", account)}"`;
+  }
+  const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principal);
+  if (session) return `is a role session, whose name changes with every sign-in; name the role it belongs to: "arn:aws:iam::${session[1]}:role/${session[2]}" (or a pattern of it)`;
+  if (/^arn:aws:iam::[^:]*[*?][^:]*:/.test(principal)) return "must name its account with 12 digits, never a wildcard: a pattern may only match users or roles of one named account";
+  const match = OPERATOR_PRINCIPAL.exec(principal);
+  if (!match) return `must be an IAM user or role ARN such as "arn:aws:iam::123456789012:user/alice", or a pattern of them such as "${SSO_PATTERN_EXAMPLE}"`;
+  const name = match[3].split("/").pop() ?? "";
+  if (name.replace(/[*?]/g, "").length < 3) {
+    return `matches nearly every ${match[2]} of ${match[1]} (the name "${name}" holds fewer than 3 characters besides wildcards); narrow it to the people's own ${match[2]}s, such as "${SSO_PATTERN_EXAMPLE.replace("123456789012", match[1])}"`;
+  }
+  return undefined;
+}
+
+/**
+ * The size of the operator role's trust policy as IAM counts it (no whitespace): one statement per
+ * kind of principal (src/constructs/operations/operator-role.ts, trustStatements), naming each
+ * account's root and listing the ARNs. Refuses at synthesis what IAM would refuse at apply; the
+ * stack tests compare it with the real document.
+ */
+function operatorTrustCharacters(principals: readonly string[]): number {
+  // Each statement's own text (Sid, actions, conditions) around its two lists.
+  const statements: [string, number][] = [
+    [":user/", 297],
+    [":role/", 181],
+  ];
+  const list = (items: readonly string[]) => items.reduce((sum, item) => sum + item.length + 3, 1);
+  return statements.reduce((total, [kind, fixed]) => {
+    const members = principals.filter((principal) => principal.includes(kind));
+    if (members.length === 0) return total;
+    const roots = [...new Set(members.map((principal) => `arn:aws:iam::${principal.split(":")[4]}:root`))];
+    return total + fixed + list(roots) + list(members) + 1;
+  }, 39);
+}
+
+export const operatorsSchema = z
+  .strictObject({
+    principals: z
+      .array(
+        z.string({ error: `must be an IAM user or role ARN string, or a pattern of them such as "${SSO_PATTERN_EXAMPLE}"` }).superRefine((principal, ctx) => {
+          const problem = operatorPrincipalProblem(principal);
+          if (problem) ctx.addIssue({ code: "custom", message: problem, input: principal });
+        }),
+        { error: 'must be a list of IAM user or role ARNs, such as ["arn:aws:iam::123456789012:user/alice"]' },
+      )
+      .min(1, { error: "names nobody; list the IAM users or roles of the people on call, or remove operators (no operator role is created then)" })
+      .describe(
+        `Who may assume <project>-<env>-operator: IAM user ARNs (they must sign in or call AssumeRole with MFA), IAM role ARNs, or ArnLike patterns of either in a named account (an IAM Identity Center permission set: "${SSO_PATTERN_EXAMPLE}"). A role's sessions carry no MFA flag to check: name only roles whose every way in demands MFA.`,
+      ),
+    sessionHours: integer("hours", 1, MAX_OPERATOR_SESSION_HOURS)
+      .default(4)
+      .describe(`Longest operator session (maxSessionDuration), 1-${MAX_OPERATOR_SESSION_HOURS} hours. A session reached from another role (role chaining, Identity Center) lasts 1 hour whatever this says.`),
+  })
+  .superRefine((operators, ctx) => {
+    const seen = new Set<string>();
+    operators.principals.forEach((principal, index) => {
+      if (seen.has(principal)) ctx.addIssue({ code: "custom", path: ["principals", index], message: `${principal} is listed twice; list each principal once` });
+      seen.add(principal);
+    });
+    const characters = operatorTrustCharacters(operators.principals);
+    if (characters > TRUST_POLICY_LIMIT) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["principals"],
+        message: `make a trust policy of about ${characters} characters, over IAM's ${TRUST_POLICY_LIMIT}; name a role or an Identity Center permission set pattern the people share instead of each person`,
+      });
+    }
+  });
 
 export const environmentSchema = z
   .strictObject({
@@ -326,6 +415,9 @@ export const environmentSchema = z
       )
       .optional()
       .describe("People (IAM roles or users) who may assume this environment's deploy roles besides the pipeline; only for an environment outside the state account."),
+    operators: operatorsSchema
+      .optional()
+      .describe("The people on call: who may assume the environment's operator role (read logs, metrics, alarms and traces, redrive the dead-letter queue, invoke the functions, scale the ECS service, start restores). Absent: no operator role."),
     drRegion: awsRegion.default("us-west-2").describe("Where backups are copied for disaster recovery."),
     alertEmails: z
       .array(z.email({ error: 'must be an e-mail address such as "oncall@example.com"' }), {
@@ -375,10 +467,14 @@ export const environmentSchema = z
       if (environment.network.natMode !== "none") {
         refuse(["network", "ipv6Egress"], `is true with natMode "${environment.network.natMode}": the NAT gateway already carries the functions' traffic; set natMode to "none" or turn ipv6Egress off`);
       }
-      for (const service of FUNCTION_API_CALLS) {
-        if (DUAL_STACK[service] && !hasDualStackEndpoint(service, environment.region)) {
-          refuse(["network", "ipv6Egress"], `is true in ${environment.region}, where AWS documents no dual-stack endpoint for ${service}; turn ipv6Egress off there (src/config/dual-stack.ts lists where it is documented)`);
-        }
+      for (const service of ipv6EgressReach(environment.region).unreachable) {
+        refuse(["network", "ipv6Egress"], `is true in ${environment.region}, where AWS documents no dual-stack endpoint for ${service}; turn ipv6Egress off there (src/config/dual-stack.ts lists where it is documented)`);
+      }
+      if (environment.network.interfaceEndpoints) {
+        refuse(
+          ["network", "interfaceEndpoints"],
+          "is true with ipv6Egress: the functions reach Secrets Manager and SQS over IPv6 and get the published parameters at deploy time, so interface endpoints would bill about $8 a month per AZ each for no traffic; set interfaceEndpoints to false (or ipv6Egress to false to keep the endpoints)",
+        );
       }
     }
     if (environment.compute.kind === "lambda" && environment.api.maxRequestBodyKb > LAMBDA_MAX_REQUEST_BODY_KB) {

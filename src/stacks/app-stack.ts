@@ -2,8 +2,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2VpcLink } from "@cdktf/provider-aws/lib/apigatewayv2-vpc-link";
+import { Fn } from "cdktf";
 import type { Construct } from "constructs";
-import { FUNCTION_API_CALLS, hasDualStackEndpoint } from "../config/dual-stack";
+import { ipv6EgressReach } from "../config/dual-stack";
 import { AccountContext } from "../constructs/account/account-context";
 import { PlatformBackup } from "../constructs/backup/platform-backup";
 import { ApiRoutes, API_ROUTE_KEYS } from "../constructs/compute/api-routes";
@@ -17,6 +18,8 @@ import { RoleGrants } from "../constructs/iam/grants";
 import type { ObservedResources } from "../constructs/observability/observed-resources";
 import { PlatformAlarms } from "../constructs/observability/platform-alarms";
 import { PlatformDashboard } from "../constructs/observability/platform-dashboard";
+import { OperatorRole } from "../constructs/operations/operator-role";
+import { EDGE_REGION } from "../config/aws-regions";
 import type { CoreStack } from "./core-stack";
 import type { InfraStack } from "./infra-stack";
 import { LayerStack, type LayerStackProps } from "./layer-stack";
@@ -50,11 +53,19 @@ export class AppStack extends LayerStack {
 
     // Functions find everything else under this path (endpoints and ARNs, never secret values).
     const ipv6 = environment.network.ipv6Egress;
+    const reach = ipv6 ? ipv6EgressReach(environment.region) : undefined;
+    // Over IPv6 the functions cannot reach SSM (no dual-stack endpoint): they get the very values
+    // infra publishes there, as JSON, when this layer is applied (src/config/dual-stack.ts).
+    const parametersAtDeployTime = reach?.atDeployTime.includes("ssm") ?? false;
     const configuration = {
       PLATFORM_PARAMETERS_PATH: naming.path(),
       BUILD_VERSION: compute.image,
       // The APIs the app reaches over IPv6 (its boto3 clients ask for their dual-stack endpoints).
-      ...(ipv6 ? { PLATFORM_DUALSTACK_SERVICES: FUNCTION_API_CALLS.filter((service) => hasDualStackEndpoint(service, environment.region)).join(",") } : {}),
+      ...(reach ? { PLATFORM_DUALSTACK_SERVICES: reach.dualStack.join(",") } : {}),
+      ...(parametersAtDeployTime ? { PLATFORM_PARAMETERS: Fn.jsonencode(infra.parameters.values) } : {}),
+    };
+    const readParameters = (grantee: Parameters<typeof infra.parameters.grantRead>[0]) => {
+      if (!parametersAtDeployTime) infra.parameters.grantRead(grantee);
     };
     const apiConfiguration = { ...configuration, MAX_REQUEST_BODY_BYTES: String(environment.api.maxRequestBodyKb * 1024) };
     const zip = compute.runtime === "python" ? this.pythonZips() : this.nodeZips(compute.image);
@@ -81,8 +92,9 @@ export class AppStack extends LayerStack {
         reservedConcurrency: compute.apiReservedConcurrency,
       });
       new ApiRoutes(this, "api-routes", { apiId: infra.api.apiId, executionArn: infra.api.executionArn, fn: api });
-      infra.parameters.grantRead(api);
+      readParameters(api);
       infra.secrets.grantRead(api);
+      infra.originVerification.grantVerify(api);
       infra.database.grantAppLogin(api);
       infra.workQueue.grantSend(api);
       infra.media.grantReadWrite(api);
@@ -114,6 +126,7 @@ export class AppStack extends LayerStack {
       const task = new RoleGrants(this, "api-task-grants", { roleName: service.taskRoleName });
       infra.parameters.grantRead(task);
       infra.secrets.grantRead(task);
+      infra.originVerification.grantVerify(task);
       infra.database.grantAppLogin(task);
       infra.workQueue.grantSend(task);
       infra.media.grantReadWrite(task);
@@ -158,7 +171,7 @@ export class AppStack extends LayerStack {
       batchSize: compute.workerBatchSize,
       maximumConcurrency: compute.workerMaxConcurrency,
     });
-    infra.parameters.grantRead(this.worker);
+    readParameters(this.worker);
     infra.database.grantAppLogin(this.worker);
     infra.table?.grantReadWrite(this.worker);
 
@@ -183,7 +196,7 @@ export class AppStack extends LayerStack {
       kmsKeyArn,
       serviceRoleBoundaryArn: core.serviceBoundaryArn,
     });
-    infra.parameters.grantRead(this.producer);
+    readParameters(this.producer);
     infra.workQueue.grantSend(this.producer);
     // The Python producer records each job it enqueues, so the API can report on it.
     if (compute.runtime === "python") infra.database.grantAppLogin(this.producer);
@@ -206,20 +219,26 @@ export class AppStack extends LayerStack {
     this.alarms = new PlatformAlarms(this, "alarms", { naming, resources: observed, thresholds: environment.alarms, alertTopicArn: core.alertTopicArn });
     this.dashboard = new PlatformDashboard(this, "dashboard", { naming, resources: observed, alarmArns: this.alarms.alarmArns });
 
-    // Hourly and daily recovery points of the stateful resources, each copied to the DR region.
-    const disasterRecovery = new AwsProvider(this, "aws-dr", {
-      alias: "dr",
-      region: environment.drRegion,
-      allowedAccountIds: environment.accountId ? [environment.accountId] : undefined,
-      defaultTags: [{ tags: naming.tags("app") }],
-    });
+    // Hourly and daily recovery points of the stateful resources, copied to the DR region where
+    // the data is worth a second region (by default where it is protected).
+    const copyToDrRegion = environment.backup.crossRegionCopy ?? environment.protectData;
+    const disasterRecovery = copyToDrRegion
+      ? {
+          region: environment.drRegion,
+          provider: new AwsProvider(this, "aws-dr", {
+            alias: "dr",
+            region: environment.drRegion,
+            allowedAccountIds: environment.accountId ? [environment.accountId] : undefined,
+            defaultTags: [{ tags: naming.tags("app") }],
+          }),
+        }
+      : undefined;
     this.backup = new PlatformBackup(this, "backup", {
       naming,
       account,
       kmsKeyArn,
-      drProvider: disasterRecovery,
+      disasterRecovery,
       serviceRoleBoundaryArn: core.serviceBoundaryArn,
-      drRegion: environment.drRegion,
       hourlyRetentionDays: environment.backup.hourlyRetentionDays,
       dailyRetentionDays: environment.backup.dailyRetentionDays,
       vaultLock: environment.backup.vaultLock ?? environment.protectData,
@@ -227,6 +246,37 @@ export class AppStack extends LayerStack {
       resourceArns: [infra.database.clusterArn, infra.media.bucketArn, ...(infra.table ? [infra.table.arn] : [])],
       alertTopicArn: core.alertTopicArn,
     });
+
+    // The people on call, when the environment names them: here, beside what they operate, so
+    // every grant names the resource itself rather than a pattern of its name.
+    if (environment.operators) {
+      const functions = [this.api, this.worker, this.producer].filter((fn): fn is PlatformFunction => fn !== undefined);
+      const operator = new OperatorRole(this, "operator", {
+        naming,
+        account,
+        access: environment.operators,
+        boundaryArn: core.serviceBoundaryArn,
+        logGroupArns: [
+          ...functions.map((fn) => fn.logGroup.arn),
+          // The API's access log, the ECS tasks' output and the flow logs live under the environment's path.
+          account.arn("logs", `log-group:${naming.path()}/*`),
+          account.arn("logs", `log-group:/aws/rds/cluster/${infra.database.clusterIdentifier}/*`),
+          ...(environment.features.waf ? [`arn:${account.partition}:logs:${EDGE_REGION}:${account.accountId}:log-group:aws-waf-logs-${naming.prefix}`] : []),
+        ],
+        alarmNames: this.alarms.alarmNames,
+        dashboardArn: this.dashboard.dashboard.dashboardArn,
+        functionArns: functions.map((fn) => fn.functionArn),
+        queues: { queueArn: infra.workQueue.queueArn, deadLetterQueueArn: infra.workQueue.deadLetterQueueArn, kmsKeyArn: infra.workQueue.kmsKeyArn },
+        service: this.apiService && { clusterName: this.apiService.clusterName, serviceName: this.apiService.serviceName },
+        backups: {
+          vaultArns: [this.backup.vaultArn, ...(this.backup.drVaultArn ? [this.backup.drVaultArn] : [])],
+          regions: [account.region, ...(disasterRecovery ? [disasterRecovery.region] : [])],
+          roleArn: this.backup.roleArn,
+        },
+        describe: { clusterIdentifier: infra.database.clusterIdentifier, cacheName: infra.cache.name, tableArn: infra.table?.arn },
+      });
+      infra.parameters.grantRead(operator.grants);
+    }
   }
 
   /** The Python app (`app/`): one code zip for every function, the handler picking the entry point, and its dependencies as a layer. */

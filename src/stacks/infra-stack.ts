@@ -14,13 +14,13 @@ import { MediaBucket } from "../constructs/edge/media-bucket";
 import { SiteCertificate, SiteDnsRecords } from "../constructs/edge/site-certificate";
 import { API_PATH_PREFIX, SiteDistribution } from "../constructs/edge/site-distribution";
 import { EdgeWebAcl } from "../constructs/edge/web-acl";
+import { OriginVerification } from "../constructs/edge/origin-verification";
 import { ScheduleGroup } from "../constructs/messaging/schedule-group";
 import { WorkQueue } from "../constructs/messaging/work-queue";
 import { Network } from "../constructs/network/network";
 import { INTERFACE_ENDPOINT_SERVICES } from "../constructs/network/vpc-endpoints";
 import { AccessLogBucket } from "../constructs/storage/access-log-bucket";
 import { PARTITION } from "../config/accounts";
-import { hasDualStackEndpoint } from "../config/dual-stack";
 import { deliveryStepRoleNames } from "../constructs/delivery/app-delivery";
 import { ImageRepository } from "../constructs/registry/image-repository";
 import type { CoreStack } from "./core-stack";
@@ -42,6 +42,8 @@ export class InfraStack extends LayerStack {
   readonly cache: ServerlessCache;
   readonly table?: AppTable;
   readonly secrets: AppSecrets;
+  /** The secret header CloudFront adds on `/api/*`, which the API requires (issue: the execute-api bypass). */
+  readonly originVerification: OriginVerification;
   readonly workQueue: WorkQueue;
   readonly schedules: ScheduleGroup;
   readonly images: ImageRepository;
@@ -70,12 +72,8 @@ export class InfraStack extends LayerStack {
       azCount: environment.network.azCount,
       natMode: environment.network.natMode,
       ipv6Egress: environment.network.ipv6Egress,
-      // With IPv6 egress only what offers no dual-stack endpoint keeps an interface endpoint (src/config/dual-stack.ts).
-      interfaceEndpointServices: !environment.network.interfaceEndpoints
-        ? []
-        : environment.network.ipv6Egress
-          ? INTERFACE_ENDPOINT_SERVICES.lambda.filter((service) => !hasDualStackEndpoint(service, environment.region))
-          : INTERFACE_ENDPOINT_SERVICES[environment.compute.kind],
+      // Never with ipv6Egress (the schema refuses the pair): see src/config/dual-stack.ts.
+      interfaceEndpointServices: environment.network.interfaceEndpoints ? INTERFACE_ENDPOINT_SERVICES[environment.compute.kind] : [],
       singleAzEndpoints: environment.network.singleAzEndpoints,
       flowLogs: environment.network.flowLogs,
       serviceRoleBoundaryArn: props.core.serviceBoundaryArn,
@@ -108,6 +106,7 @@ export class InfraStack extends LayerStack {
     });
     if (features.dynamodbTable) this.table = new AppTable(this, "table", { naming, protectData, kmsKeyArn });
     this.secrets = new AppSecrets(this, "secrets", { naming, protectData, kmsKeyArn });
+    this.originVerification = new OriginVerification(this, "origin", { naming, account, protectData, kmsKeyArn, boundaryArn: props.core.serviceBoundaryArn });
 
     this.workQueue = new WorkQueue(this, "work-queue", { naming, name: "work", workerTimeoutSeconds: environment.compute.workerTimeoutSeconds, kmsKeyArn });
     this.schedules = new ScheduleGroup(this, "schedules", { naming });
@@ -151,6 +150,7 @@ export class InfraStack extends LayerStack {
       // Error-response rewriting would also turn the API's own 403/404 into index.html.
       spaRouting: "viewer-request-function",
       accessLogs: bucketAccessLogs,
+      apiViewerRequestFunctionArn: this.originVerification.headerFunction.arn,
     });
     if (domain) {
       new SiteDnsRecords(this, "dns", {
@@ -187,6 +187,7 @@ export class InfraStack extends LayerStack {
         "queue/url": this.workQueue.queueUrl,
         "media/bucket": this.media.bucketName,
         "app/secret-arn": this.secrets.secretArn,
+        "edge/origin-secret-arn": this.originVerification.secretArn,
         ...(this.table ? { "table/name": this.table.name } : {}),
       },
     });

@@ -1,4 +1,5 @@
 import type { PlatformEnvironment } from "../../../src/config/load";
+import type { PolicyDocument } from "../../constraints/constraint";
 import type { Request } from "../support/simulate";
 
 /** What a job list knows about the environment it describes. */
@@ -30,6 +31,11 @@ export interface Assumer {
   /** A service principal (`lambda.amazonaws.com`), a role ARN, or an OIDC provider ARN. */
   readonly principal: string;
   readonly context?: Record<string, string | string[]>;
+  /**
+   * The caller's own policy, where the trust names only the caller's account (its root, narrowed
+   * by a condition): IAM then also needs the caller's identity policy to allow the AssumeRole.
+   */
+  readonly identityPolicy?: PolicyDocument;
   readonly why: string;
 }
 

@@ -83,6 +83,8 @@ const backupJob: RoleJob<Environment> = {
   must: (environment) => {
     const { region, prefix, settings } = environment;
     const drRegion = settings.drRegion;
+    // Stage and prod copy to the DR region; dev (protectData off) keeps its recovery points at home.
+    const copies = settings.backup.crossRegionCopy ?? settings.protectData;
     const key = environmentKey(environment);
     const drKey = arn.kmsKey(drRegion, `alias/${prefix}-backup-dr`);
     const cluster = arn.cluster(region, clusterName(prefix));
@@ -104,21 +106,33 @@ const backupJob: RoleJob<Environment> = {
       { action: "rds:CreateDBClusterSnapshot", resource: snapshot, why: "the snapshot is named awsbackup:job-<id>" },
       { action: "rds:AddTagsToResource", resource: snapshot, why: "AWS Backup tags the snapshot it created" },
       { action: "rds:DescribeDBClusterSnapshots", resource: snapshot, why: "AWS Backup polls the snapshot until it is available" },
-      { action: "rds:CopyDBClusterSnapshot", resource: drSnapshot, why: `the copy action re-creates the snapshot in ${drRegion} (AWS Backup: Cross-Region backup)` },
-      { action: "rds:CopyDBClusterSnapshot", resource: snapshot, why: "the copy reads the source snapshot" },
       { action: "rds:DeleteDBClusterSnapshot", resource: snapshot, why: "lifecycle deletes expired awsbackup snapshots" },
-      ...throughKey(drKey, "rds", drRegion, ["kms:DescribeKey"], `RDS re-encrypts the ${drRegion} copy with the DR vault's key (Aurora: Copying an encrypted DB cluster snapshot to another Region)`),
-      ...throughKey(drKey, "rds", drRegion, ["kms:CreateGrant"], "RDS uses the DR key through a grant for the copied snapshot", grantForResource),
-      ...throughKey(key, "rds", region, ["kms:CreateGrant"], "RDS reads the source snapshot under the environment key for the cross-Region copy", grantForResource),
+      ...(copies
+        ? [
+            { action: "rds:CopyDBClusterSnapshot", resource: drSnapshot, why: `the copy action re-creates the snapshot in ${drRegion} (AWS Backup: Cross-Region backup)` },
+            { action: "rds:CopyDBClusterSnapshot", resource: snapshot, why: "the copy reads the source snapshot" },
+            ...throughKey(drKey, "rds", drRegion, ["kms:DescribeKey"], `RDS re-encrypts the ${drRegion} copy with the DR vault's key (Aurora: Copying an encrypted DB cluster snapshot to another Region)`),
+            ...throughKey(drKey, "rds", drRegion, ["kms:CreateGrant"], "RDS uses the DR key through a grant for the copied snapshot", grantForResource),
+            ...throughKey(key, "rds", region, ["kms:CreateGrant"], "RDS reads the source snapshot under the environment key for the cross-Region copy", grantForResource),
+          ]
+        : []),
       { action: "rds:RestoreDBClusterFromSnapshot", resource: arn.cluster(region, `${prefix}-db-restored`), why: "a restore creates a new cluster from a recovery point (AWSBackupServiceRolePolicyForRestores)" },
       { action: "rds:RestoreDBClusterToPointInTime", resource: arn.cluster(region, `${prefix}-db-restored`), why: "a point-in-time restore from the continuous recovery point" },
       ...throughKey(key, "rds", region, ["kms:CreateGrant"], "the restored cluster is encrypted with the environment key", grantForResource),
     ];
     const vaults: Request[] = [
       ...(key ? [{ action: "kms:DescribeKey", resource: key, why: "the primary vault encrypts S3 and DynamoDB recovery points with the environment key (AWS Backup: Encryption for backups)" }] : []),
-      { action: "backup:DescribeBackupVault", resource: arn.backupVault(drRegion, `${prefix}-backup-dr`), why: "the copy job checks its destination vault (AWSBackupServiceRolePolicyForBackup)" },
-      { action: "backup:CopyIntoBackupVault", resource: arn.backupVault(drRegion, `${prefix}-backup-dr`), why: "every rule copies its recovery points to the DR vault" },
-      { action: "backup:CopyFromBackupVault", resource: `arn:aws:backup:${region}:${ACCOUNT}:recovery-point:${exampleId(`recovery point ${prefix}`)}`, why: "the copy reads the recovery point of the primary vault" },
+      ...(copies
+        ? [
+            { action: "backup:DescribeBackupVault", resource: arn.backupVault(drRegion, `${prefix}-backup-dr`), why: "the copy job checks its destination vault (AWSBackupServiceRolePolicyForBackup)" },
+            { action: "backup:CopyIntoBackupVault", resource: arn.backupVault(drRegion, `${prefix}-backup-dr`), why: "every rule copies its recovery points to the DR vault" },
+            {
+              action: "backup:CopyFromBackupVault",
+              resource: `arn:aws:backup:${region}:${ACCOUNT}:recovery-point:${exampleId(`recovery point ${prefix}`)}`,
+              why: "the copy reads the recovery point of the primary vault",
+            },
+          ]
+        : []),
     ];
     const media: Request[] = [
       { action: "s3:GetBucketVersioning", resource: arn.bucket(bucket), why: "S3 backups need versioning (AWS Backup: Amazon S3 backups, prerequisites)" },

@@ -1,4 +1,3 @@
-import { s3StateKey } from "../../../src/config/state-location";
 import { ACCOUNT, arn } from "../support/account-model";
 import type { Request } from "../support/simulate";
 import type { Assumer, EnvironmentUnderTest, RoleJob } from "./job";
@@ -33,6 +32,8 @@ function resourcesOf(environment: Environment) {
     queue: arn.queue(region, `${prefix}-work`),
     deadLetterQueue: arn.queue(region, `${prefix}-work-dlq`),
     appSecret: arn.secret(region, `${prefix}/app`),
+    /** The header value CloudFront adds on /api/* (origin-verification.ts), rotated by its own function. */
+    originSecret: arn.secret(region, `${prefix}/origin-verification`),
     databaseSecret: arn.rdsManagedSecret(region, `${prefix}-db`),
     mediaBucket: `${prefix}-media-${ACCOUNT}`,
     siteBucket: `${prefix}-site-${ACCOUNT}`,
@@ -94,6 +95,9 @@ function functionBasics(environment: Environment, fn: string): Request[] {
 /** The run-time configuration every handler reads first. */
 function readConfiguration(environment: Environment, who: string): Request[] {
   const resources = resourcesOf(environment);
+  // IPv6 egress: SSM is unreachable (no dual-stack endpoint), the app layer hands the values over in
+  // PLATFORM_PARAMETERS, and the functions get no SSM grant (a never in workloadNevers).
+  if (environment.settings.network.ipv6Egress) return [];
   return [
     {
       action: "ssm:GetParametersByPath",
@@ -161,6 +165,12 @@ function applicationNeeds(environment: Environment): Request[] {
     ),
     { action: "secretsmanager:GetSecretValue", resource: resources.appSecret, why: "the app's SECRET_KEY (app-secrets.ts), read at run time through the ARN published as app/secret-arn" },
     ...throughKey(environment, "secretsmanager", ["kms:Decrypt"], encryptionContext.secretsmanager(resources.appSecret), "Secrets Manager decrypts the app secret with the environment key"),
+    {
+      action: "secretsmanager:GetSecretValue",
+      resource: resources.originSecret,
+      why: "the origin check before every route (app/platform_app/origin.py, src/handlers/runtime/origin.ts): AWSCURRENT, AWSPREVIOUS and AWSPENDING of the secret edge/origin-secret-arn names",
+    },
+    ...throughKey(environment, "secretsmanager", ["kms:Decrypt"], encryptionContext.secretsmanager(resources.originSecret), "Secrets Manager decrypts the origin secret with the environment key"),
     ...databaseLogin(environment, "the jobs API (app/platform_app/api.py) records and reads jobs in PostgreSQL"),
     { action: "s3:PutObject", resource: arn.object(media, "uploads/avatar.png"), why: "media-bucket.ts: browsers upload with URLs the API pre-signs, which act with the API's permissions" },
     { action: "s3:GetObject", resource: arn.object(media, "uploads/avatar.png"), why: "media-bucket.ts: downloads through pre-signed URLs and the app's own reads" },
@@ -203,8 +213,8 @@ function workloadNevers(environment: Environment, otherLogGroup: string): Reques
   const state =
     backend.type === "s3"
       ? [
-          { action: "s3:GetObject", resource: arn.object(backend.bucket, s3StateKey(backend.keyPrefix, "infra")), why: "Terraform state (it holds every endpoint and ARN, and more)" },
-          { action: "s3:PutObject", resource: arn.object(backend.bucket, s3StateKey(backend.keyPrefix, "app")), why: "Terraform state" },
+          { action: "s3:GetObject", resource: arn.object(backend.bucket, `${backend.keyPrefix}/infra.tfstate`), why: "Terraform state (it holds every endpoint and ARN, and more)" },
+          { action: "s3:PutObject", resource: arn.object(backend.bucket, `${backend.keyPrefix}/app.tfstate`), why: "Terraform state" },
           ...(backend.lockTable
             ? [{ action: "dynamodb:PutItem", resource: arn.table(backend.region, backend.lockTable), why: "Terraform's state lock table" }]
             : []),
@@ -233,7 +243,12 @@ function workloadNevers(environment: Environment, otherLogGroup: string): Reques
     { action: "sts:AssumeRole", resource: arn.role(`${neighbour.prefix}-worker-function`), why: "borrowing another role" },
     ...state,
     { action: "ssm:PutParameter", resource: resources.parameter("queue/url"), why: "rewriting the configuration (redirecting every handler's queue)" },
+    ...(environment.settings.network.ipv6Egress
+      ? [{ action: "ssm:GetParametersByPath", resource: resources.parameterPath, why: "IPv6 egress: the parameters are handed over in PLATFORM_PARAMETERS, so an SSM grant would be unused" }]
+      : []),
     { action: "secretsmanager:PutSecretValue", resource: resources.appSecret, why: "replacing the app secret is Terraform's (app-secrets.ts valueVersion)" },
+    { action: "secretsmanager:PutSecretValue", resource: resources.originSecret, why: "the origin secret's values are the rotation function's alone" },
+    { action: "secretsmanager:GetSecretValue", resource: arn.secret(neighbour.region, `${neighbour.prefix}/origin-verification`), why: `another environment's (${neighbour.name}) origin secret` },
     { action: "sqs:PurgeQueue", resource: resources.queue, why: "dropping every pending job" },
     { action: "sqs:SetQueueAttributes", resource: resources.queue, why: "changing the queue's redrive or encryption" },
     { action: "sqs:ReceiveMessage", resource: resources.deadLetterQueue, why: "dead letters are inspected and redriven by operators" },
@@ -319,6 +334,7 @@ export const WORKLOAD_JOBS: RoleJob<EnvironmentUnderTest>[] = [
         { action: "sqs:SendMessage", resource: resources.queue, why: "the worker drains the queue; a failing job returns through the visibility timeout and the dead-letter queue, never by re-enqueueing" },
         { action: "sqs:SendMessage", resource: resources.deadLetterQueue, why: "SQS itself moves messages to the dead-letter queue after five receives" },
         { action: "secretsmanager:GetSecretValue", resource: resources.appSecret, why: "the app's signing key is the API's alone" },
+        { action: "secretsmanager:GetSecretValue", resource: resources.originSecret, why: "the worker serves no HTTP: only the API checks CloudFront's header" },
         { action: "lambda:InvokeFunction", resource: arn.function(environment.region, `${environment.prefix}-producer`), why: "the producer runs on its schedule only" },
       ];
     },
@@ -354,6 +370,7 @@ export const WORKLOAD_JOBS: RoleJob<EnvironmentUnderTest>[] = [
         { action: "sqs:DeleteMessage", resource: resources.queue, why: "the producer fills the queue; only the worker consumes it" },
         { action: "sqs:ChangeMessageVisibility", resource: resources.queue, why: "the producer fills the queue; only the worker consumes it" },
         { action: "secretsmanager:GetSecretValue", resource: resources.appSecret, why: "the producer needs no secret" },
+        { action: "secretsmanager:GetSecretValue", resource: resources.originSecret, why: "the producer serves no HTTP: only the API checks CloudFront's header" },
         ...(environment.settings.compute.runtime === "python"
           ? []
           : [{ action: "secretsmanager:GetSecretValue", resource: resources.databaseSecret, why: "the TypeScript producer only enqueues: it needs no secret" }]),

@@ -48,6 +48,8 @@ export const arn = {
   pipeline: (region: string, name: string) => `arn:${PARTITION}:codepipeline:${region}:${ACCOUNT}:${name}`,
   connection: (region: string, name: string) => `arn:${PARTITION}:codeconnections:${region}:${ACCOUNT}:connection/${exampleId(`connection ${name}`)}`,
   /** The distribution of an infra stack, by the stack's name. */
+  /** CloudFront KeyValueStores are global: no region in the ARN, an id AWS assigns. */
+  keyValueStore: (name: string) => `arn:${PARTITION}:cloudfront::${ACCOUNT}:key-value-store/${exampleId(`key value store ${name}`)}`,
   distribution: (stack: string) => `arn:${PARTITION}:cloudfront::${ACCOUNT}:distribution/E${exampleId(`distribution ${stack}`).replace(/-/g, "").slice(0, 13).toUpperCase()}`,
   scheduleGroup: (region: string, name: string) => `arn:${PARTITION}:scheduler:${region}:${ACCOUNT}:schedule-group/${name}`,
   schedule: (region: string, group: string, name: string) => `arn:${PARTITION}:scheduler:${region}:${ACCOUNT}:schedule/${group}/${name}`,
@@ -63,6 +65,17 @@ export const arn = {
 };
 
 class UnresolvedReference extends Error {}
+
+/**
+ * aws_iam_policy_document writes `&{aws:username}` as the policy variable `${aws:username}` in
+ * resources, principals and condition values (a literal `${` would be a Terraform expression).
+ */
+function policyVariables(value: unknown): unknown {
+  if (typeof value === "string") return value.split("&{").join("${");
+  if (Array.isArray(value)) return value.map(policyVariables);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, policyVariables(item)]));
+  return value;
+}
 
 interface Located {
   readonly stack: SynthesizedStack;
@@ -243,6 +256,8 @@ export class AccountModel {
       case "aws_cloudfront_distribution":
         // One distribution per infra stack: the stack names it.
         return pick({ arn: () => arn.distribution(stack.name), id: () => arn.distribution(stack.name).split("/").pop() });
+      case "aws_cloudfront_key_value_store":
+        return pick({ arn: () => arn.keyValueStore(named(body.name)), name: () => named(body.name), id: () => named(body.name) });
       case "aws_scheduler_schedule_group":
         return pick({ arn: () => arn.scheduleGroup(region(), named(body.name)), name: () => named(body.name), id: () => named(body.name) });
       case "aws_iam_openid_connect_provider":
@@ -251,6 +266,13 @@ export class AccountModel {
         return pick({ arn: () => arn.webAcl(named(body.name)) });
       case "aws_elasticache_serverless_cache":
         return pick({ arn: () => arn.cache(region(), named(body.name)), name: () => named(body.name) });
+      case "aws_ecs_cluster":
+        return pick({ arn: () => arn.ecsCluster(region(), named(body.name)), name: () => named(body.name), id: () => arn.ecsCluster(region(), named(body.name)) });
+      case "aws_ecs_service":
+        // The service's cluster is its `cluster` argument (an ARN); `id` is the service's ARN.
+        return pick({ name: () => named(body.name), id: () => arn.ecsService(region(), named(body.cluster).split("/").pop()!, named(body.name)) });
+      case "aws_cloudwatch_dashboard":
+        return pick({ dashboard_arn: () => `arn:${PARTITION}:cloudwatch::${ACCOUNT}:dashboard/${named(body.dashboard_name)}`, dashboard_name: () => named(body.dashboard_name) });
       case "aws_apigatewayv2_api": {
         // API ids are ten lower-case letters and digits; the function permission names the execution ARN.
         const apiId = arn.apiId(region(), named(body.name));
@@ -273,7 +295,7 @@ export class AccountModel {
   }
 
   private policyDocument(stack: SynthesizedStack, body: Json): PolicyDocument {
-    return this.resolve(stack, renderPolicyDocument(body)) as PolicyDocument;
+    return policyVariables(this.resolve(stack, renderPolicyDocument(body))) as PolicyDocument;
   }
 
   /** Every resource of a type, in every stack. */

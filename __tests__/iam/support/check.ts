@@ -36,12 +36,12 @@ export class JobChecker {
     this.roles.add(role.arn);
     const surprises = await this.requests(name, (request) => decideForRole(this.model, role, request), job.must(context), job.never(context));
     for (const assumer of job.assumedBy(context)) {
-      const decision = await decideAssume(role, assumer.principal, assumer.context as Record<string, string>);
+      const decision = await decideAssume(role, assumer.principal, assumer.context as Record<string, string>, assumer.identityPolicy);
       if (decision.outcome === "Allowed") this.assumptions++;
       else surprises.push(`${assumer.principal} cannot assume ${name} (${assumer.why}): ${decision.outcome}; ${decision.because}`);
     }
     for (const assumer of job.notAssumedBy(context)) {
-      const decision = await decideAssume(role, assumer.principal, assumer.context as Record<string, string>);
+      const decision = await decideAssume(role, assumer.principal, assumer.context as Record<string, string>, assumer.identityPolicy);
       if (decision.outcome !== "Allowed") this.assumptions++;
       else surprises.push(`${assumer.principal} CAN assume ${name}, which it must not (${assumer.why}): ${decision.because}`);
     }

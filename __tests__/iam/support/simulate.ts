@@ -190,8 +190,11 @@ function webIdentityClaims(principal: string): ((key: string) => string) | undef
   };
 }
 
-/** Whether `service` may assume `role` (its trust policy), with the confused-deputy context AWS sends. */
-export async function decideAssume(role: RoleModel, principal: string, context: Record<string, string> = {}): Promise<Decision> {
+/**
+ * Whether `principal` may assume `role`: its trust policy, with the context AWS sends (a service's
+ * confused-deputy keys, a person's MFA), and the caller's own policy where the trust needs one.
+ */
+export async function decideAssume(role: RoleModel, principal: string, context: Record<string, string> = {}, identityPolicy?: PolicyDocument): Promise<Decision> {
   const claims = webIdentityClaims(principal);
   const rename = claims ?? ((key: string) => key);
   return simulate({
@@ -201,7 +204,7 @@ export async function decideAssume(role: RoleModel, principal: string, context: 
       resource: { resource: role.arn, accountId: ACCOUNT },
       contextVariables: Object.fromEntries(Object.entries({ "aws:SecureTransport": "true", ...context }).map(([key, value]) => [rename(key), value])),
     },
-    identityPolicies: [],
+    identityPolicies: identityPolicy ? [{ name: "caller", policy: identityPolicy }] : [],
     resourcePolicy: claims ? renameConditionKeys(role.trust, claims) : role.trust,
     serviceControlPolicies: [],
     resourceControlPolicies: [],
