@@ -162,7 +162,8 @@ const applies = (skip: Skip, scanned: string, resource: string) => {
 };
 
 type Row = { passed: number; failed: Finding[]; skipped: Finding[] };
-const used = new Set<number>();
+/** The findings each entry accepted (`<stack> <resource>`), by entry index. */
+const acceptedBy = new Map<number, string[]>();
 const rows = new Map<string, Row>();
 const row = (stack: string): Row => rows.get(stack) ?? rows.set(stack, { passed: 0, failed: [], skipped: [] }).get(stack)!;
 for (const check of report.results.passed_checks) row(stackOf(check.file_path)).passed++;
@@ -170,7 +171,7 @@ for (const check of report.results.failed_checks) {
   const stack = stackOf(check.file_path);
   const skipIndex = skips.findIndex((skip) => skip.check === check.check_id && applies(skip, stack, check.resource));
   if (skipIndex >= 0) {
-    used.add(skipIndex);
+    acceptedBy.set(skipIndex, [...(acceptedBy.get(skipIndex) ?? []), `${stack} ${check.resource}`]);
     row(stack).skipped.push(check);
   } else {
     row(stack).failed.push(check);
@@ -185,14 +186,10 @@ for (const [stack, counts] of [...rows].sort(([a], [b]) => a.localeCompare(b))) 
 
 const failures = [...rows].flatMap(([stack, counts]) => counts.failed.map((check) => ({ stack, ...check })));
 for (const check of failures) console.log(`FAILED ${check.check_id} ${check.stack} ${check.resource}: ${check.check_name}`);
-const stale = skips.filter((_skip, index) => !used.has(index));
+const stale = skips.filter((_skip, index) => !acceptedBy.has(index));
 // SCAN_ACCEPTED=<file>: every accepted finding by entry, to review what each reason covers.
 if (process.env.SCAN_ACCEPTED) {
-  const accepted = skips.map((skip) => ({
-    check: skip.check,
-    stacks: skip.stacks,
-    findings: [...rows].flatMap(([stack, counts]) => counts.skipped.filter((check) => applies(skip, stack, check.resource) && check.check_id === skip.check).map((check) => `${stack} ${check.resource}`)),
-  }));
+  const accepted = skips.map((skip, index) => ({ check: skip.check, stacks: skip.stacks, findings: acceptedBy.get(index) ?? [] }));
   writeFileSync(process.env.SCAN_ACCEPTED, JSON.stringify(accepted, null, 2));
 }
 for (const skip of stale) console.log(`STALE SKIP ${skip.check} for ${skip.stacks.join(", ")}: matched no finding; remove it from policy/checkov-skips.json`);

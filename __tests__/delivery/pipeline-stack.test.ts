@@ -13,6 +13,7 @@ import { Testing } from "cdktf";
 import { type DeliveryConfig, loadDeliveryConfig } from "../../src/config/delivery-schema";
 import { loadPlatformConfig } from "../../src/config/load";
 import { PipelineStack } from "../../src/stacks/pipeline-stack";
+import { IAM_USER_ACTIONS, LOCK_TABLE_SETTINGS, STATE_BUCKET_SETTINGS, STATE_KEY_SETTINGS } from "../support/delivery-boundary-promises";
 import { REPOSITORY_ROOT } from "../support/project";
 import { expectEvery } from "../support/expectations";
 
@@ -239,55 +240,20 @@ describe("PipelineStack", () => {
     };
     const stateBuckets = [/:s3:::platform-tfstate-123456789012$/, /:s3:::platform-tfstate-123456789012-logs$/];
     // Every protection, named here: one dropped from the boundary fails (and __tests__/iam simulates each).
-    expect([...deny("StateBucketsKeepTheirProtection").actions].sort()).toEqual(
-      [
-        "s3:PutBucketPolicy",
-        "s3:DeleteBucketPolicy",
-        "s3:PutBucketAcl",
-        "s3:PutBucketPublicAccessBlock",
-        "s3:PutBucketVersioning",
-        "s3:PutEncryptionConfiguration",
-        "s3:PutLifecycleConfiguration",
-        "s3:PutBucketOwnershipControls",
-        "s3:PutBucketLogging",
-        "s3:PutReplicationConfiguration",
-        "s3:PutBucketObjectLockConfiguration",
-        "s3:PutInventoryConfiguration",
-        "s3:DeleteBucket",
-      ].sort(),
-    );
+    expect([...deny("StateBucketsKeepTheirProtection").actions].sort()).toEqual([...STATE_BUCKET_SETTINGS].sort());
     for (const bucket of stateBuckets) expect(deny("StateBucketsKeepTheirProtection").resources).toContainEqual(expect.stringMatching(bucket));
     expect(deny("StateVersionsAndObjectsStay")).toMatchObject({ actions: ["s3:DeleteObjectVersion"], resources: expect.arrayContaining([expect.stringMatching(/:s3:::platform-tfstate-123456789012\/\*$/)]) });
     expect(deny("CurrentStateStays")).toMatchObject({ actions: ["s3:DeleteObject"] });
     expect(deny("StateKeyStaysUsableByAlias")).toMatchObject({
-      actions: ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:DisableKeyRotation", "kms:PutKeyPolicy", "kms:ReplicateKey", "kms:UpdatePrimaryRegion"],
+      actions: STATE_KEY_SETTINGS,
       condition: [{ test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: ["alias/platform-tfstate-123456789012"] }],
     });
     expect(deny("StateKeyAliasStaysOnItsKey").actions).toEqual(["kms:DeleteAlias", "kms:UpdateAlias"]);
     expect(deny("LockTableKeepsItsProtection")).toMatchObject({
-      actions: ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:UpdateContinuousBackups", "dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy"],
+      actions: LOCK_TABLE_SETTINGS,
       resources: [expect.stringMatching(/:dynamodb:eu-west-1:.*:table\/platform-tflock$/)],
     });
-    const iamUserActions = [
-      "iam:CreateUser",
-      "iam:UpdateUser",
-      "iam:DeleteUser",
-      "iam:CreateAccessKey",
-      "iam:UpdateAccessKey",
-      "iam:DeleteAccessKey",
-      "iam:CreateLoginProfile",
-      "iam:UpdateLoginProfile",
-      "iam:AttachUserPolicy",
-      "iam:PutUserPolicy",
-      "iam:DetachUserPolicy",
-      "iam:DeleteUserPolicy",
-      "iam:AddUserToGroup",
-      "iam:PutUserPermissionsBoundary",
-      "iam:DeleteUserPermissionsBoundary",
-      "iam:CreateServiceSpecificCredential",
-      "iam:UploadSSHPublicKey",
-      "iam:UploadSigningCertificate",
-    ].sort();
+    const iamUserActions = [...IAM_USER_ACTIONS].sort();
     expect([...deny("NoIamUsersOrAccessKeys").actions].sort()).toEqual(iamUserActions);
     // ...and the boundary's only Allow leaves them out too, so no policy of the role can grant them.
     const allow = (stack.data.aws_iam_policy_document[boundaryId].statement as Json[]).filter((statement) => (statement.effect ?? "Allow") === "Allow");

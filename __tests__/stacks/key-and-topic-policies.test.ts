@@ -72,18 +72,21 @@ const ACCOUNT_ADMINISTERS_THROUGH_IAM = {
   Resource: "*",
 };
 
+/** CloudWatch Logs encrypting this account's and region's log groups with the key. */
+const logsEncryptLogGroups = (sid: string) => ({
+  Effect: "Allow",
+  Sid: sid,
+  Principal: { Service: "logs.<region>.amazonaws.com" },
+  Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+  // Only for log groups of this account and region.
+  Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:<region>:<account>:log-group:*" } },
+  Resource: "*",
+});
+
 /** The environment key (and, without `features.kmsKey`, the alert topic's own key): the services that encrypt with it on their own behalf. */
 const ENVIRONMENT_KEY = {
   AccountAdministersKeyThroughIam: ACCOUNT_ADMINISTERS_THROUGH_IAM,
-  CloudWatchLogsEncryptsLogGroups: {
-    Effect: "Allow",
-    Sid: "CloudWatchLogsEncryptsLogGroups",
-    Principal: { Service: "logs.<region>.amazonaws.com" },
-    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-    // Only for log groups of this account and region.
-    Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:<region>:<account>:log-group:*" } },
-    Resource: "*",
-  },
+  CloudWatchLogsEncryptsLogGroups: logsEncryptLogGroups("CloudWatchLogsEncryptsLogGroups"),
   AlarmsEventsAndBackupPublishToThisAccountsTopics: {
     Effect: "Allow",
     Sid: "AlarmsEventsAndBackupPublishToThisAccountsTopics",
@@ -119,14 +122,7 @@ const ENVIRONMENT_KEY = {
 /** The pipeline key: artifacts (through IAM), build logs, and the pipeline's event notifications. */
 const PIPELINE_KEY = {
   AccountAdministersKeyThroughIam: ACCOUNT_ADMINISTERS_THROUGH_IAM,
-  CloudWatchLogsEncryptsBuildLogs: {
-    Effect: "Allow",
-    Sid: "CloudWatchLogsEncryptsBuildLogs",
-    Principal: { Service: "logs.<region>.amazonaws.com" },
-    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-    Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:<region>:<account>:log-group:*" } },
-    Resource: "*",
-  },
+  CloudWatchLogsEncryptsBuildLogs: logsEncryptLogGroups("CloudWatchLogsEncryptsBuildLogs"),
   NotificationsPublishToEncryptedTopic: {
     Effect: "Allow",
     Sid: "NotificationsPublishToEncryptedTopic",

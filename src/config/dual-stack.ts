@@ -36,7 +36,7 @@ export const DUAL_STACK: Readonly<Record<FunctionApiCall, DualStackService | und
   ssm: undefined,
 };
 
-export function hasDualStackEndpoint(service: FunctionApiCall, region: string): boolean {
+function hasDualStackEndpoint(service: FunctionApiCall, region: string): boolean {
   const entry = DUAL_STACK[service];
   return entry !== undefined && (entry.regions === "all" || entry.regions.includes(region));
 }

@@ -14,7 +14,7 @@ import { PYTHON_HANDLERS, PYTHON_RUNTIME, PythonBundles } from "../constructs/co
 import { ProducerSchedule } from "../constructs/compute/producer-schedule";
 import { QueueTrigger } from "../constructs/compute/queue-trigger";
 import { ContainerService, NODE_API_SERVER, PYTHON_API_SERVER } from "../constructs/containers/container-service";
-import { RoleGrants } from "../constructs/iam/grants";
+import { type Grantee, RoleGrants } from "../constructs/iam/grants";
 import type { ObservedResources } from "../constructs/observability/observed-resources";
 import { PlatformAlarms } from "../constructs/observability/platform-alarms";
 import { PlatformDashboard } from "../constructs/observability/platform-dashboard";
@@ -64,7 +64,7 @@ export class AppStack extends LayerStack {
       ...(reach ? { PLATFORM_DUALSTACK_SERVICES: reach.dualStack.join(",") } : {}),
       ...(parametersAtDeployTime ? { PLATFORM_PARAMETERS: Fn.jsonencode(infra.parameters.values) } : {}),
     };
-    const readParameters = (grantee: Parameters<typeof infra.parameters.grantRead>[0]) => {
+    const readParameters = (grantee: Grantee) => {
       if (!parametersAtDeployTime) infra.parameters.grantRead(grantee);
     };
     const apiConfiguration = { ...configuration, MAX_REQUEST_BODY_BYTES: String(environment.api.maxRequestBodyKb * 1024) };

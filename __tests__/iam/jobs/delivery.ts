@@ -1,4 +1,5 @@
 import { loadDeliveryConfig } from "../../../src/config/delivery-schema";
+import { IAM_USER_ACTIONS, LOCK_TABLE_SETTINGS, STATE_BUCKET_SETTINGS, STATE_KEY_SETTINGS } from "../../support/delivery-boundary-promises";
 import { REPOSITORY_ROOT } from "../../support/project";
 import { ACCOUNT, arn } from "../support/account-model";
 import type { Request } from "../support/simulate";
@@ -589,54 +590,11 @@ function applyMust(delivery: Delivery): Request[] {
   });
 }
 
-/*
- * What the delivery boundary promises to keep from every role it caps (README, "Who may do what":
- * the apply role), written out here rather than taken from src/constructs/iam/guardrails.ts or
- * terraform-roles.ts, so that an action dropped from the boundary fails this list.
- */
-/** The state bucket's (and its access-log bucket's) protections: policy, ACLs, versioning, encryption, lifecycle, logging, replication. */
-const STATE_BUCKET_SETTINGS = [
-  "s3:PutBucketPolicy",
-  "s3:DeleteBucketPolicy",
-  "s3:PutBucketAcl",
-  "s3:PutBucketPublicAccessBlock",
-  "s3:PutBucketVersioning",
-  "s3:PutEncryptionConfiguration",
-  "s3:PutLifecycleConfiguration",
-  "s3:PutBucketOwnershipControls",
-  "s3:PutBucketLogging",
-  "s3:PutReplicationConfiguration",
-  "s3:PutBucketObjectLockConfiguration",
-  "s3:PutInventoryConfiguration",
-  "s3:DeleteBucket",
-];
-/** Disabling, deleting, re-policying or moving the state key. */
-const STATE_KEY_SETTINGS = ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:DisableKeyRotation", "kms:PutKeyPolicy", "kms:ReplicateKey", "kms:UpdatePrimaryRegion"];
-/** The lock table's deletion protection (UpdateTable), point-in-time recovery and resource policy. */
-const LOCK_TABLE_SETTINGS = ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:UpdateContinuousBackups", "dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy"];
-/** IAM users, their access keys, passwords, policies, groups and other long-lived credentials. */
-const IAM_USER_ACTIONS: [string, string][] = [
-  ...[
-    "iam:CreateUser",
-    "iam:UpdateUser",
-    "iam:DeleteUser",
-    "iam:CreateAccessKey",
-    "iam:UpdateAccessKey",
-    "iam:DeleteAccessKey",
-    "iam:CreateLoginProfile",
-    "iam:UpdateLoginProfile",
-    "iam:AttachUserPolicy",
-    "iam:PutUserPolicy",
-    "iam:DetachUserPolicy",
-    "iam:DeleteUserPolicy",
-    "iam:PutUserPermissionsBoundary",
-    "iam:DeleteUserPermissionsBoundary",
-    "iam:CreateServiceSpecificCredential",
-    "iam:UploadSSHPublicKey",
-    "iam:UploadSigningCertificate",
-  ].map((action): [string, string] => [action, `arn:aws:iam::${ACCOUNT}:user/deploy`]),
-  ["iam:AddUserToGroup", `arn:aws:iam::${ACCOUNT}:group/admins`],
-];
+/** Each IAM-user action with a resource it acts on: a user, or for AddUserToGroup the group. */
+const IAM_USER_REQUESTS: [string, string][] = IAM_USER_ACTIONS.map((action): [string, string] => [
+  action,
+  action === "iam:AddUserToGroup" ? `arn:aws:iam::${ACCOUNT}:group/admins` : `arn:aws:iam::${ACCOUNT}:user/deploy`,
+]);
 
 /** The paths the delivery boundary closes: escalation through IAM, and the state store's destruction. */
 function applyNevers(delivery: Delivery): Request[] {
@@ -700,7 +658,7 @@ function applyNevers(delivery: Delivery): Request[] {
     never("kms:CreateGrant", stateKey(delivery), "a grant on the state key for a principal rather than an AWS resource", { ...stateAlias, "kms:GrantIsForAWSResource": "false" }),
     ...["kms:DeleteAlias", "kms:UpdateAlias"].map((action) => never(action, arn.kmsAlias(delivery.stateRegion, stateKeyAlias(delivery)), "moving the backends' alias off the state key")),
     ...LOCK_TABLE_SETTINGS.map((action) => never(action, lockTable(delivery), "the lock table keeps deletion protection and point-in-time recovery, and stays the account's")),
-    ...IAM_USER_ACTIONS.map(([action, resource]) => never(action, resource, "IAM users and long-lived credentials are never the platform's")),
+    ...IAM_USER_REQUESTS.map(([action, resource]) => never(action, resource, "IAM users and long-lived credentials are never the platform's")),
     never("iam:AttachRolePolicy", deliveryRole(delivery, "build-plan"), "the delivery roles stay as they are, bounded or not", {
       "iam:PermissionsBoundary": applyBoundary(delivery),
       "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",

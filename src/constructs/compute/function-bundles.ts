@@ -139,18 +139,29 @@ function inputKey(handlersDir: string, buildVersion: string | undefined): string
   const hash = createHash("sha256");
   const add = (label: string, content: string | Buffer) => hash.update(`${label}\0${sha256(content)}\0`);
   add("format", "function-bundles/1");
-  // The version from its package.json: loading esbuild itself (~7 ms) is left to a cache miss.
-  add("esbuild", JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")).version);
-  add("node-major", process.versions.node.split(".")[0]); // zlib output may differ between majors
+  for (const [label, content] of Object.entries(bundlerInputs())) add(label, content);
   add("build-version", buildVersion ?? "\u0000none");
   add("bundler", readFileSync(__filename));
-  const lockfile = join(REPOSITORY_ROOT, "package-lock.json");
-  add("lockfile", readFileSync(existsSync(lockfile) ? lockfile : join(REPOSITORY_ROOT, "package.json")));
   for (const file of listFiles(handlersDir)) add(relative(handlersDir, file).split(sep).join("/"), readFileSync(file));
   return hash.digest("hex").slice(0, 32);
 }
 
-function buildOptions(buildVersion: string | undefined): BuildOptions {
+/**
+ * What every bundle built here depends on besides its own sources, for cache keys: esbuild's
+ * version (from its package.json: loading esbuild itself, ~7 ms, is left to a cache miss), Node's
+ * major version (zlib output may differ between majors) and the installed packages.
+ */
+export function bundlerInputs(): Record<"esbuild" | "node-major" | "lockfile", string | Buffer> {
+  const lockfile = join(REPOSITORY_ROOT, "package-lock.json");
+  return {
+    esbuild: JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")).version,
+    "node-major": process.versions.node.split(".")[0],
+    lockfile: readFileSync(existsSync(lockfile) ? lockfile : join(REPOSITORY_ROOT, "package.json")),
+  };
+}
+
+/** esbuild's options for every function bundle: Node.js 22, CommonJS, minified, written to memory. */
+export function esbuildOptions(buildVersion: string | undefined): BuildOptions {
   return {
     absWorkingDir: REPOSITORY_ROOT,
     bundle: true,
@@ -188,7 +199,7 @@ function bundleAll(handlersDir: string, buildVersion: string | undefined): { lay
   };
   const { buildSync } = require("esbuild") as typeof import("esbuild");
   // `../runtime` as written in a handler directory; the runtime imports only its own `./` modules, so it is bundled whole.
-  const result = buildSync({ ...buildOptions(buildVersion), entryPoints, outdir: join(REPOSITORY_ROOT, ".function-bundles"), external: [RUNTIME_IMPORT] });
+  const result = buildSync({ ...esbuildOptions(buildVersion), entryPoints, outdir: join(REPOSITORY_ROOT, ".function-bundles"), external: [RUNTIME_IMPORT] });
   const outputs = result.metafile?.outputs ?? {};
   const text = (name: string): { code: string; inputs: string[] } => {
     const file = result.outputFiles?.find((output) => relative(REPOSITORY_ROOT, output.path).split(sep).join("/") === `.function-bundles/${name}.js`);

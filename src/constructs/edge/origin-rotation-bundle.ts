@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
-import { type BundleFile, DEFAULT_BUNDLE_CACHE_DIR, fileAsset, listFiles, sha256, zipDeterministic } from "../compute/function-bundles";
+import { type BundleFile, bundlerInputs, DEFAULT_BUNDLE_CACHE_DIR, esbuildOptions, fileAsset, listFiles, sha256, zipDeterministic } from "../compute/function-bundles";
 
 const REPOSITORY_ROOT = join(__dirname, "..", "..", "..");
 const SOURCE_DIR = join(REPOSITORY_ROOT, "src", "handlers", "origin-rotation");
@@ -15,8 +15,7 @@ const memo = new Map<string, BundleFile>();
  * The rotation function's zip: `index.js` with everything inlined, the AWS SDK clients and the
  * JavaScript SigV4A signer included (the managed runtime's bundled SDK has neither the KeyValueStore
  * client nor the signer, and relying on its version would make the code differ by region and date).
- * esbuild as for the app's handlers (Node.js 22, CommonJS, minified); deterministic and cached by the
- * hash of its inputs like them.
+ * esbuild with the app's handlers' options; deterministic and cached by the hash of its inputs like them.
  */
 export function originRotationBundle(): BundleFile {
   const key = inputKey();
@@ -60,10 +59,8 @@ export function originRotationAsset(scope: Construct, id: string): TerraformAsse
 function inputKey(): string {
   const parts = [
     "origin-rotation/1",
-    JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")).version,
-    process.versions.node.split(".")[0],
+    ...Object.entries(bundlerInputs()).map(([label, content]) => `${label}:${sha256(content)}`),
     sha256(readFileSync(__filename)),
-    sha256(readFileSync(join(REPOSITORY_ROOT, "package-lock.json"))),
     ...listFiles(SOURCE_DIR).map((file) => `${file.slice(SOURCE_DIR.length)}:${sha256(readFileSync(file))}`),
   ];
   return sha256(parts.join("\0")).slice(0, 32);
@@ -71,21 +68,8 @@ function inputKey(): string {
 
 function bundle(): string {
   const { buildSync } = require("esbuild") as typeof import("esbuild");
-  const result = buildSync({
-    absWorkingDir: REPOSITORY_ROOT,
-    entryPoints: [join(SOURCE_DIR, "index.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    minify: true,
-    sourcemap: false,
-    mainFields: ["module", "main"],
-    legalComments: "eof",
-    charset: "utf8",
-    write: false,
-    logLevel: "silent",
-  });
+  // The handlers' options; no build version: nothing in the rotation function reports one.
+  const result = buildSync({ ...esbuildOptions(undefined), entryPoints: [join(SOURCE_DIR, "index.ts")] });
   const file = result.outputFiles?.[0];
   if (!file) throw new Error("originRotationBundle: esbuild produced no output");
   if (/require\((["'`])\.\.?\//.test(file.text)) throw new Error("originRotationBundle: the bundle keeps a relative require");
