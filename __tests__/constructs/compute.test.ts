@@ -400,11 +400,11 @@ describe("ApiRoutes", () => {
     });
   });
 
-  it("routes /health and /api/* to the integration, and nothing else", () => {
+  it("routes /api and /api/* (what CloudFront forwards) to the integration, and nothing else", () => {
     const routes = resourcesOfType(json, "aws_apigatewayv2_route").map(([, route]) => route);
-    expect(routes.map((route) => route.route_key).sort()).toEqual(["ANY /api", "ANY /api/{proxy+}", "GET /health"]);
+    expect(routes.map((route) => route.route_key).sort()).toEqual(["ANY /api", "ANY /api/{proxy+}"]);
     for (const route of routes) expect(route).toMatchObject({ api_id: "api-123", target: `integrations/\${aws_apigatewayv2_integration.${integrationId}.id}` });
-    expect(json).toHaveResourceWithProperties(Apigatewayv2Route, { route_key: "GET /health" });
+    expect(json).toHaveResourceWithProperties(Apigatewayv2Route, { route_key: "ANY /api/{proxy+}" });
   });
 
   it("waits 30 seconds by default and refuses what HTTP APIs reject", () => {

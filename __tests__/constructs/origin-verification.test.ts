@@ -90,7 +90,7 @@ describe("origin verification in every infra stack", () => {
     expect(ecs.length).toBeGreaterThan(0);
     for (const stack of ecs) {
       const routes = Object.values(resources(stack, "aws_apigatewayv2_route")).map((route: any) => route.route_key);
-      expect(routes.sort()).toEqual(["ANY /api", "ANY /api/{proxy+}", "GET /health"]);
+      expect(routes.sort()).toEqual(["ANY /api", "ANY /api/{proxy+}"]);
       for (const group of Object.values(resources(stack, "aws_lb_target_group")) as any[]) {
         const path: string = group.health_check.path;
         expect(path).toBe("/_platform/lb-health");

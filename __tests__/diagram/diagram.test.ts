@@ -116,7 +116,7 @@ describe("npm run diagram", () => {
     expectEdge(flowchart, /^Viewers$/, /^CloudFront distribution/, /HTTPS/);
     expectEdge(flowchart, /^CloudFront distribution/, /^S3 site bucket/, /default/);
     expectEdge(flowchart, /^CloudFront distribution/, /^HTTP API /, /\/api\/\*/);
-    expectEdge(flowchart, /^HTTP API /, /^Routes .*GET \/health/, /3 routes/);
+    expectEdge(flowchart, /^HTTP API /, /^Routes ANY \/api ANY \/api\/\{proxy\+\}( |$)/, /^2 routes$/);
     expectEdge(flowchart, /^SQS queue /, new RegExp(`^λ platform-${environment}-worker`), /triggers: batch \d+/);
     expectEdge(flowchart, /^SQS queue /, /^SQS dead-letter queue /, /after \d+ receives/);
     expectEdge(flowchart, /^EventBridge Scheduler /, new RegExp(`^λ platform-${environment}-producer`), /invoke/);

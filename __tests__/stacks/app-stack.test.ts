@@ -148,8 +148,8 @@ describe("AppStack with Lambda", () => {
     expect(byName["platform-prod-worker"].package_type ?? "Zip").toBe("Zip");
   });
 
-  it("routes GET /health and ANY /api/{proxy+} to the API with payload format 2.0", () => {
-    expect(bodies("app-dev", "aws_apigatewayv2_route").map((route) => route.route_key).sort()).toEqual(["ANY /api", "ANY /api/{proxy+}", "GET /health"]);
+  it("routes only /api and /api/* (what CloudFront forwards) to the API with payload format 2.0", () => {
+    expect(bodies("app-dev", "aws_apigatewayv2_route").map((route) => route.route_key).sort()).toEqual(["ANY /api", "ANY /api/{proxy+}"]);
     expect(bodies("app-dev", "aws_apigatewayv2_integration")).toEqual([expect.objectContaining({ integration_type: "AWS_PROXY", payload_format_version: "2.0" })]);
   });
 

@@ -15,8 +15,8 @@ forged headers costs one Secrets Manager call per process per few seconds, not o
 Comparison is constant-time; values are registered with the log scrubber and never logged.
 
 The load balancer's health check of the ECS tasks arrives from inside the VPC without the header, on
-:data:`LOAD_BALANCER_HEALTH_PATH`, a path the HTTP API has no route for (``GET /health``,
-``ANY /api``, ``ANY /api/{proxy+}``): that exact path, and only it, passes unchecked, and the app sees
+:data:`LOAD_BALANCER_HEALTH_PATH`, a path the HTTP API has no route for (it routes only
+``ANY /api`` and ``ANY /api/{proxy+}``): that exact path, and only it, passes unchecked, and the app sees
 it as ``/health``.
 """
 

@@ -84,7 +84,7 @@ export class AppStack extends LayerStack {
       const api = new PlatformFunction(this, "api", {
         ...functionDefaults,
         name: "api",
-        description: "The HTTP API: /health and the app under /api/",
+        description: "The HTTP API: the app under /api/, through CloudFront only",
         environment: apiConfiguration,
         code: compute.packaging === "image" ? { kind: "image", imageUri } : zip("api"),
         memoryMb: compute.apiMemoryMb,

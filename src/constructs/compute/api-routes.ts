@@ -8,11 +8,13 @@ import type { PlatformFunction } from "./platform-function";
 const TIMEOUT_MILLISECONDS = { min: 50, max: 30_000 } as const;
 
 /**
- * The routes the API function answers. CloudFront forwards `/api/*` to the API, and load
- * balancers and uptime checks call `/health`. Anything else gets the HTTP API's own 404 without
- * invoking (and paying for) the function.
+ * The routes the API answers: exactly what CloudFront's `/api/*` behaviour forwards. No route of
+ * its own for `/health`: requests that do not come through CloudFront are refused by the origin
+ * check, so such a route could only ever answer 403; the pipeline and uptime checks call
+ * `/api/health` through CloudFront. Anything else gets the HTTP API's own 404 without invoking (and
+ * paying for) the function.
  */
-export const API_ROUTE_KEYS = ["GET /health", "ANY /api", "ANY /api/{proxy+}"] as const;
+export const API_ROUTE_KEYS = ["ANY /api", "ANY /api/{proxy+}"] as const;
 
 export interface ApiRoutesProps {
   /** The infra layer's HTTP API (`HttpApi.apiId`). */

@@ -10,8 +10,8 @@ import { SecureBucket } from "../storage/secure-bucket";
 /** TLS 1.3 and 1.2 only, forward-secret ciphers: the policy AWS recommends for new listeners. */
 
 /**
- * The path the target group probes. Not one the HTTP API routes (`GET /health`, `ANY /api`,
- * `ANY /api/{proxy+}`), so only the load balancer's own probes reach it: the API's origin check
+ * The path the target group probes. Not one the HTTP API routes (`ANY /api`, `ANY /api/{proxy+}`),
+ * so only the load balancer's own probes reach it: the API's origin check
  * (which the probes, coming from inside the VPC without CloudFront's header, could not pass) exempts
  * exactly this path and serves it as the app's `/health` (app/platform_app/origin.py,
  * src/handlers/api/origin.ts).

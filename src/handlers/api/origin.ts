@@ -4,7 +4,7 @@ import { problem, type HttpResponse } from "./http";
 
 /**
  * The load balancer's health check of the ECS tasks comes from inside the VPC without CloudFront's
- * header, on a path the HTTP API has no route for (`GET /health`, `ANY /api`, `ANY /api/{proxy+}`):
+ * header, on a path the HTTP API has no route for (it routes only `ANY /api` and `ANY /api/{proxy+}`):
  * that exact path, and only it, passes unchecked, and the app sees it as `/health`.
  * (src/constructs/containers/load-balancer.ts probes it; app/platform_app/origin.py agrees.)
  */
