@@ -1,4 +1,5 @@
-import { configProblems, projectCopy } from "../support/project";
+import { loadPlatformConfig } from "../../src/config/load";
+import { configProblems, projectCopy, withEnvironment } from "../support/project";
 
 type Json = Record<string, any>;
 type Edit = NonNullable<Parameters<typeof projectCopy>[0]>;
@@ -216,6 +217,16 @@ describe("invalid configuration is refused with one message per problem", () => 
     expect(problems.join("\n")).toMatch(/dev\.json: network\.natMode/);
     expect(problems.join("\n")).toMatch(/prod\.json: region/);
     expect(problems.join("\n")).toMatch(/backend\.config\.json: environments\.stage\.encrypt/);
+  });
+
+  it("refuses an environment name that is another's followed by '-', whose resources the other's patterns would match", () => {
+    const problems = problemsOf(withEnvironment("prod-eu", "environments/prod.json"));
+    expect(problems).toEqual([
+      expect.stringMatching(/^environments\/prod-eu\.json: the environment name "prod-eu" begins with "prod-", so environment prod's IAM and bucket patterns \(platform-prod-\*\) would also match prod-eu's resources; rename it .*"prodeu" or "eu-prod"$/),
+    ]);
+    // Only a whole name followed by '-' nests: a longer name or a shared start is harmless.
+    expect(() => loadPlatformConfig(projectCopy(withEnvironment("prodeu", "environments/prod.json")))).not.toThrow();
+    expect(() => loadPlatformConfig(projectCopy(withEnvironment("eu-prod", "environments/prod.json")))).not.toThrow();
   });
 
   it("refuses a project with no environment files", () => {

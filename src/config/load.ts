@@ -103,6 +103,7 @@ export function loadPlatformConfig(root: string): PlatformConfig {
       }
     }
     problems.push(...duplicateStateLocations(backendConfig.value, environments));
+    problems.push(...nestedEnvironmentNames(backendConfig.value.project, files.map((file) => basename(file, ".json"))));
     problems.push(
       ...accountLayoutProblems(
         backendConfig.value,
@@ -151,6 +152,25 @@ function duplicateStateLocations(config: BackendConfig, environments: readonly P
       continue;
     }
     for (const { layer, location } of locations) owners.set(location, `stack ${stackName(layer, environment.name)}`);
+  }
+  return problems;
+}
+
+/**
+ * Every environment's permissions boundary, bucket pattern and deploy-role pattern is
+ * `<project>-<env>-*`, which would also match the resources of an environment whose name starts
+ * with `<env>-` (`platform-prod-*` covers `platform-prod-eu-media-...`): prod's roles could reach
+ * prod-eu's data. Refused instead of relying on separate accounts, which bucket ARNs do not name.
+ */
+function nestedEnvironmentNames(project: string, names: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const outer of names) {
+    for (const inner of names) {
+      if (inner === outer || !inner.startsWith(`${outer}-`)) continue;
+      problems.push(
+        `${ENVIRONMENTS_DIR}/${inner}.json: the environment name "${inner}" begins with "${outer}-", so environment ${outer}'s IAM and bucket patterns (${project}-${outer}-*) would also match ${inner}'s resources; rename it so that no environment name is another's followed by '-', e.g. "${inner.replace(`${outer}-`, outer)}" or "${inner.slice(outer.length + 1)}-${outer}"`,
+      );
+    }
   }
   return problems;
 }
