@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, RotateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { originRotationBundle } from "../../src/constructs/edge/origin-rotation-bundle";
@@ -192,5 +194,26 @@ describe("origin secret rotation (the bundled function, moto and a KeyValueStore
   it("a step for a token that is not a version of the secret is refused", async () => {
     const arn = await newSecret("platform-test/origin-verify-unknown");
     await expect(handler({ SecretId: arn, ClientRequestToken: "00000000-0000-4000-8000-00000000dead", Step: "setSecret" })).rejects.toThrow("not a version");
+  });
+});
+
+describe("the rotation function's bundle cache", () => {
+  it("stays bounded: a new build drops all but the seven most recently used other entries", () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "origin-rotation-cache-"));
+    try {
+      for (let index = 0; index < 12; index++) {
+        const zip = join(cacheDir, `old-${String(index).padStart(2, "0")}`, "index.zip");
+        mkdirSync(join(zip, ".."), { recursive: true });
+        writeFileSync(zip, "");
+        const used = new Date(Date.UTC(2024, 0, 1 + index));
+        utimesSync(zip, used, used);
+      }
+      const fresh = originRotationBundle(cacheDir);
+      expect(fresh.zipBytes).toBeGreaterThan(10_000);
+      const freshKey = fresh.zipFile.slice(cacheDir.length + 1).split("/")[0];
+      expect(readdirSync(cacheDir).sort()).toEqual([...Array.from({ length: 7 }, (_, index) => `old-${String(index + 5).padStart(2, "0")}`), freshKey].sort());
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

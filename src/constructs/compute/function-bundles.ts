@@ -114,7 +114,7 @@ export function buildFunctionBundles(options: BuildFunctionBundlesOptions = {}):
     } finally {
       rmSync(temporary, { recursive: true, force: true });
     }
-    pruneCache(cacheDir, key);
+    pruneBundleCache(cacheDir, new Set([key, ...[...built.values()].map((bundles) => bundles.key)]), "manifest.json");
     const result = readManifest(entryDir, false);
     built.set(memoKey, result);
     return result;
@@ -292,14 +292,17 @@ function readManifest(entryDir: string, fromCache: boolean): BuiltBundles {
   };
 }
 
-/** Drops the least recently used entries, never one this process has handed out (its zips are copied at synth). */
-function pruneCache(cacheDir: string, keep: string): void {
-  const inUse = new Set([...built.values()].map((bundles) => bundles.key));
+/**
+ * Drops the least recently used entries of a bundle cache (each a directory named by its key whose
+ * `marker` file is written last), never one in `keep`: what this process has handed out, whose zips
+ * are copied at synth.
+ */
+export function pruneBundleCache(cacheDir: string, keep: ReadonlySet<string>, marker: string): void {
   const entries = readdirSync(cacheDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && entry.name !== keep && !inUse.has(entry.name) && !entry.name.startsWith("."))
+    .filter((entry) => entry.isDirectory() && !keep.has(entry.name) && !entry.name.startsWith("."))
     .map((entry) => {
-      const manifest = join(cacheDir, entry.name, "manifest.json");
-      return { path: join(cacheDir, entry.name), used: existsSync(manifest) ? statSync(manifest).mtimeMs : 0 };
+      const markerFile = join(cacheDir, entry.name, marker);
+      return { path: join(cacheDir, entry.name), used: existsSync(markerFile) ? statSync(markerFile).mtimeMs : 0 };
     })
     .sort((a, b) => b.used - a.used);
   // Best effort: a concurrent synth may be pruning too.

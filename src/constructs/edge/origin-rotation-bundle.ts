@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
-import { type BundleFile, bundlerInputs, DEFAULT_BUNDLE_CACHE_DIR, esbuildOptions, fileAsset, listFiles, sha256, zipDeterministic } from "../compute/function-bundles";
+import { type BundleFile, bundlerInputs, DEFAULT_BUNDLE_CACHE_DIR, esbuildOptions, fileAsset, listFiles, pruneBundleCache, sha256, zipDeterministic } from "../compute/function-bundles";
 
 const REPOSITORY_ROOT = join(__dirname, "..", "..", "..");
 const SOURCE_DIR = join(REPOSITORY_ROOT, "src", "handlers", "origin-rotation");
@@ -17,14 +17,15 @@ const memo = new Map<string, BundleFile>();
  * client nor the signer, and relying on its version would make the code differ by region and date).
  * esbuild with the app's handlers' options; deterministic and cached by the hash of its inputs like them.
  */
-export function originRotationBundle(): BundleFile {
+export function originRotationBundle(cacheDir: string = CACHE_DIR): BundleFile {
   const key = inputKey();
-  const known = memo.get(key);
+  const memoKey = `${cacheDir}\0${key}`;
+  const known = memo.get(memoKey);
   if (known) return known;
-  const entryDir = join(CACHE_DIR, key);
+  const entryDir = join(cacheDir, key);
   if (!existsSync(join(entryDir, "index.zip"))) {
-    mkdirSync(CACHE_DIR, { recursive: true });
-    const temporary = join(CACHE_DIR, `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+    mkdirSync(cacheDir, { recursive: true });
+    const temporary = join(cacheDir, `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
     try {
       mkdirSync(join(temporary, "index"), { recursive: true });
       const code = bundle();
@@ -39,6 +40,7 @@ export function originRotationBundle(): BundleFile {
     } finally {
       rmSync(temporary, { recursive: true, force: true });
     }
+    pruneBundleCache(cacheDir, new Set([key]), "index.zip");
   }
   const zip = readFileSync(join(entryDir, "index.zip"));
   const result: BundleFile = {
@@ -48,7 +50,7 @@ export function originRotationBundle(): BundleFile {
     zipBytes: zip.length,
     directory: join(entryDir, "index"),
   };
-  memo.set(key, result);
+  memo.set(memoKey, result);
   return result;
 }
 
