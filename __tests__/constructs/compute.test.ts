@@ -165,8 +165,23 @@ describe("PlatformFunction", () => {
     expect(fn.dead_letter_config).toBeUndefined();
   });
 
+  it("outside the VPC (the origin secret's rotation): no VPC attachment, no base policy, X-Ray inline, and a role named as asked", () => {
+    const json = Testing.synthScope((scope) => void platformFunction(scope, { vpc: undefined, basePolicyArn: undefined, roleName: "platform-dev-origin-rotation" }));
+    const outside = onlyResource(json, "aws_lambda_function")[1];
+    expect(outside.vpc_config).toBeUndefined();
+    expect(resourcesOfType(json, "aws_iam_role_policy_attachment")).toEqual([]);
+    expect(onlyResource(json, "aws_iam_role")[1].name).toBe("platform-dev-origin-rotation");
+    const statements = documentStatements(json, "fn_grants_document");
+    expect(bySid(statements, "Trace")).toEqual({ sid: "Trace", effect: "Allow", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] });
+    expect(outside.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\./), expect.stringMatching(/^aws_iam_role_policy\./)]);
+    // In the VPC the base policy carries X-Ray; the inline policy does not repeat it.
+    expect(bySid(documentStatements(synthesized, "fn_grants_document"), "Trace")).toBeUndefined();
+  });
+
   it("refuses settings Lambda would reject", () => {
     const attempt = (overrides: Partial<PlatformFunctionProps>) => () => Testing.synthScope((scope) => void platformFunction(scope, overrides));
+    expect(attempt({ basePolicyArn: undefined })).toThrow(/a function in the VPC needs basePolicyArn \(network interfaces\)/);
+    expect(attempt({ vpc: undefined, basePolicyArn: undefined, roleName: "r".repeat(65) })).toThrow(/the role name r+ exceeds 64 characters/);
     expect(attempt({ memoryMb: 64 })).toThrow(/memoryMb must be a whole number from 128 to 10240 \(got 64\)/);
     expect(attempt({ timeoutSeconds: 901 })).toThrow(/timeoutSeconds must be a whole number from 1 to 900/);
     expect(attempt({ reservedConcurrency: 0 })).toThrow(/reservedConcurrency/);

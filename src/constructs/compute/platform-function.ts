@@ -82,15 +82,28 @@ export interface PlatformFunctionProps {
    * Secrets Manager at run time, after `secrets.grantRead(fn)`). Default: none.
    */
   readonly environment?: Record<string, string>;
-  /** Private subnets and the app security group: the function reaches the database and cache from there. */
-  /** `ipv6AllowedForDualStack`: outbound IPv6 from dual-stack subnets (the IPv6-egress network mode). */
-  readonly vpc: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack?: boolean };
+  /**
+   * Private subnets and the app security group: the function reaches the database and cache from
+   * there. `ipv6AllowedForDualStack`: outbound IPv6 from dual-stack subnets (the IPv6-egress network
+   * mode). Omitted only for a function that reaches nothing in the VPC (the origin secret's
+   * rotation): it then runs in Lambda's own network.
+   */
+  readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack?: boolean };
   /** Encrypts the log group and the environment variables. Default: AWS-managed keys. */
   readonly kmsKeyArn?: string;
   /** The core layer's `workloadBoundaryArn`: caps whatever the function is ever granted. */
   readonly boundaryArn: string;
-  /** The core layer's `workloadBasePolicyArn`: network interfaces and X-Ray. */
-  readonly basePolicyArn: string;
+  /**
+   * The core layer's `workloadBasePolicyArn`: network interfaces and X-Ray. Required with `vpc`;
+   * without it the role gets only X-Ray's two actions, inline.
+   */
+  readonly basePolicyArn?: string;
+  /**
+   * The role's name. Default `<prefix>-<name>-function`, the mark of a workload role, whose
+   * boundary is the workload boundary; a role under another boundary (the service boundary) takes a
+   * name without that mark.
+   */
+  readonly roleName?: string;
   readonly description?: string;
   /** Application log level Lambda lets through (JSON logs only). Default `INFO`. */
   readonly applicationLogLevel?: ApplicationLogLevel;
@@ -107,7 +120,7 @@ export interface PlatformFunctionProps {
  * Lambda in this account only, capped by the workload permissions boundary, with the base policy
  * for network interfaces and X-Ray), its own KMS-encrypted log group created before the function
  * so Lambda never creates an unencrypted, never-expiring one itself, JSON logs, active tracing,
- * arm64, and VPC attachment. Resources grant access to it (`queue.grantConsume(fn)`); all grants
+ * arm64, and VPC attachment (all but the origin secret's rotation). Resources grant access to it (`queue.grantConsume(fn)`); all grants
  * land in one inline policy on its role.
  */
 export class PlatformFunction extends Construct implements Grantee {
@@ -134,12 +147,14 @@ export class PlatformFunction extends Construct implements Grantee {
 
     const trust = assumedBy(this, "trust", account, "lambda");
     this.role = new IamRole(this, "role", {
-      name: naming.name(props.name, "function"),
+      name: props.roleName ?? naming.name(props.name, "function"),
       description: `Execution role of the ${functionName} function`,
       assumeRolePolicy: trust,
       permissionsBoundary: props.boundaryArn,
     });
-    const basePolicy = new IamRolePolicyAttachment(this, "base-policy", { role: this.role.name, policyArn: props.basePolicyArn });
+    const basePolicy = props.basePolicyArn
+      ? new IamRolePolicyAttachment(this, "base-policy", { role: this.role.name, policyArn: props.basePolicyArn })
+      : undefined;
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/aws/lambda/${functionName}`,
@@ -152,7 +167,9 @@ export class PlatformFunction extends Construct implements Grantee {
       actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
       resources: [`${this.logGroup.arn}:*`],
     };
-    this.grants = new RoleGrants(this, "grants", { roleName: this.role.name, statements: [writeOwnLogs] });
+    // What the base policy would give a function outside the VPC: X-Ray, whose actions take no resource.
+    const trace: GrantStatement = { sid: "Trace", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] };
+    this.grants = new RoleGrants(this, "grants", { roleName: this.role.name, statements: basePolicy ? [writeOwnLogs] : [writeOwnLogs, trace] });
     if (props.deadLetterQueue) {
       // Lambda sends failed asynchronous events with the function's own role.
       grant(
@@ -194,18 +211,20 @@ export class PlatformFunction extends Construct implements Grantee {
       // in the configuration would show as a change on every plan.
       kmsKeyArn: hasVariables ? props.kmsKeyArn : undefined,
       environment: hasVariables ? { variables: environment } : undefined,
-      vpcConfig: {
-        subnetIds: props.vpc.subnetIds,
-        securityGroupIds: props.vpc.securityGroupIds,
-        ipv6AllowedForDualStack: props.vpc.ipv6AllowedForDualStack ? true : undefined,
-      },
+      vpcConfig: props.vpc
+        ? {
+            subnetIds: props.vpc.subnetIds,
+            securityGroupIds: props.vpc.securityGroupIds,
+            ipv6AllowedForDualStack: props.vpc.ipv6AllowedForDualStack ? true : undefined,
+          }
+        : undefined,
       tracingConfig: { mode: "Active" },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: props.applicationLogLevel ?? "INFO" },
       deadLetterConfig: props.deadLetterQueue ? { targetArn: props.deadLetterQueue.arn } : undefined,
       // Creating a VPC function checks that the role may create network interfaces (base policy)
       // and may send to its dead-letter queue (grants); the log group must exist before Lambda
       // would create its own, unencrypted and kept forever, on the first invocation.
-      dependsOn: [this.logGroup, basePolicy, this.grants.policy],
+      dependsOn: [this.logGroup, ...(basePolicy ? [basePolicy] : []), this.grants.policy],
       // An image function is rolled forward by the backend delivery pipeline (new digest, health
       // check); Terraform sets its first image and must not roll it back on the next apply.
       lifecycle: code.kind === "image" ? { ignoreChanges: ["image_uri"] } : undefined,
@@ -230,12 +249,14 @@ function validate(props: PlatformFunctionProps): void {
   const wholeIn = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
   if (!/^[a-z0-9][a-z0-9-]*$/.test(props.name)) problems.push(`name must be lower-case letters, digits and "-" (got "${props.name}")`);
   // IAM role names stop at 64 characters (function names too, and they are shorter).
-  else if (props.naming.name(props.name, "function").length > 64) problems.push(`name is too long: the role name ${props.naming.name(props.name, "function")} exceeds 64 characters`);
+  else if ((props.roleName ?? props.naming.name(props.name, "function")).length > 64) problems.push(`name is too long: the role name ${props.roleName ?? props.naming.name(props.name, "function")} exceeds 64 characters`);
   if (!wholeIn(props.memoryMb, MEMORY_MB.min, MEMORY_MB.max)) problems.push(`memoryMb must be a whole number from ${MEMORY_MB.min} to ${MEMORY_MB.max} (got ${props.memoryMb})`);
   if (!wholeIn(props.timeoutSeconds, TIMEOUT_SECONDS.min, TIMEOUT_SECONDS.max)) problems.push(`timeoutSeconds must be a whole number from ${TIMEOUT_SECONDS.min} to ${TIMEOUT_SECONDS.max} (got ${props.timeoutSeconds})`);
   // 0 would make the function refuse every invocation.
   if (props.reservedConcurrency !== undefined && !wholeIn(props.reservedConcurrency, 1, 100_000)) problems.push(`reservedConcurrency must be a whole number of 1 or more (got ${props.reservedConcurrency})`);
-  if (props.vpc.subnetIds.length === 0 || props.vpc.securityGroupIds.length === 0) problems.push("vpc needs at least one subnet and one security group");
+  if (props.vpc && (props.vpc.subnetIds.length === 0 || props.vpc.securityGroupIds.length === 0)) problems.push("vpc needs at least one subnet and one security group");
+  // Lambda checks at creation that a VPC function's role may manage network interfaces: the base policy's grant.
+  if (props.vpc && !props.basePolicyArn) problems.push("a function in the VPC needs basePolicyArn (network interfaces)");
   if (props.code.kind === "zip" && (props.code.layerArns?.length ?? 0) > 5) problems.push("a function takes at most 5 layers");
   for (const key of Object.keys(props.environment ?? {})) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) problems.push(`environment variable "${key}" must start with a letter and hold only letters, digits and "_"`);

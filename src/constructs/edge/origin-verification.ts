@@ -1,15 +1,12 @@
 import { CloudfrontKeyValueStore } from "@cdktf/provider-aws/lib/cloudfront-key-value-store";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { Construct } from "constructs";
 import type { Naming } from "../../naming/naming";
 import type { AccountContext } from "../account/account-context";
-import { assumedBy } from "../iam/assumed-by";
-import { type Grantee, grant, RoleGrants, sid } from "../iam/grants";
+import { NODE_RUNTIME, PlatformFunction } from "../compute/platform-function";
+import { type Grantee, grant, sid } from "../iam/grants";
 import { OriginHeaderFunction, ORIGIN_VERIFY_KEY } from "./origin-header-function";
 import { originRotationAsset } from "./origin-rotation-bundle";
 
@@ -48,8 +45,7 @@ export class OriginVerification extends Construct {
   readonly secretArn: string;
   readonly keyValueStore: CloudfrontKeyValueStore;
   readonly headerFunction: OriginHeaderFunction;
-  readonly rotationFunction: LambdaFunction;
-  readonly rotationRole: IamRole;
+  readonly rotationFunction: PlatformFunction;
   readonly rotation: SecretsmanagerSecretRotation;
   private readonly kmsKeyArn?: string;
 
@@ -73,31 +69,29 @@ export class OriginVerification extends Construct {
     });
     this.headerFunction = new OriginHeaderFunction(this, "header-function", { naming, keyValueStoreArn: this.keyValueStore.arn });
 
-    const functionName = naming.name("origin-rotation");
-    this.rotationRole = new IamRole(this, "role", {
+    const code = originRotationAsset(this, "code");
+    this.rotationFunction = new PlatformFunction(this, "rotator", {
+      naming,
+      account,
+      name: "origin-rotation",
       // No `-function` suffix: that marks workload roles, which carry the workload boundary; this one carries the service boundary.
-      name: naming.name("origin-rotation"),
-      description: `Execution role of the ${functionName} function`,
-      assumeRolePolicy: assumedBy(this, "trust", account, "lambda"),
-      permissionsBoundary: props.boundaryArn,
+      roleName: naming.name("origin-rotation"),
+      description: "Rotates the origin header secret into CloudFront's key value store",
+      code: { kind: "zip", runtime: NODE_RUNTIME, asset: code, handler: "index.handler" },
+      memoryMb: 256,
+      timeoutSeconds: 60,
+      environment: { ORIGIN_KVS_ARN: this.keyValueStore.arn, ORIGIN_KVS_KEY: ORIGIN_VERIFY_KEY },
+      kmsKeyArn,
+      boundaryArn: props.boundaryArn,
     });
-    const logGroup = new CloudwatchLogGroup(this, "log-group", { name: `/aws/lambda/${functionName}`, kmsKeyId: kmsKeyArn });
-    const grants = new RoleGrants(this, "grants", {
-      roleName: this.rotationRole.name,
-      statements: [
-        { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
-        // These accept no resource ARN.
-        { sid: "Trace", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
-        { sid: "RandomValues", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
-        {
-          sid: "PublishTheHeaderValue",
-          actions: ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:GetKey", "cloudfront-keyvaluestore:PutKey"],
-          resources: [this.keyValueStore.arn],
-        },
-      ],
+    this.rotationFunction.addToPrincipalPolicy({ sid: "RandomValues", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] });
+    this.rotationFunction.addToPrincipalPolicy({
+      sid: "PublishTheHeaderValue",
+      actions: ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:GetKey", "cloudfront-keyvaluestore:PutKey"],
+      resources: [this.keyValueStore.arn],
     });
     grant(
-      grants,
+      this.rotationFunction,
       {
         sid: "RotateTheOriginSecret",
         actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
@@ -105,26 +99,6 @@ export class OriginVerification extends Construct {
       },
       { keyArn: kmsKeyArn, service: "secretsmanager", write: true },
     );
-
-    const code = originRotationAsset(this, "code");
-    this.rotationFunction = new LambdaFunction(this, "function", {
-      functionName,
-      description: "Rotates the origin header secret into CloudFront's key value store",
-      role: this.rotationRole.arn,
-      packageType: "Zip",
-      runtime: "nodejs22.x",
-      handler: "index.handler",
-      filename: code.path,
-      sourceCodeHash: code.assetHash,
-      architectures: ["arm64"],
-      memorySize: 256,
-      timeout: 60,
-      kmsKeyArn,
-      environment: { variables: { ORIGIN_KVS_ARN: this.keyValueStore.arn, ORIGIN_KVS_KEY: ORIGIN_VERIFY_KEY } },
-      tracingConfig: { mode: "Active" },
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO" },
-      dependsOn: [logGroup, grants.policy],
-    });
 
     const permission = new LambdaPermission(this, "invoked-by-secrets-manager", {
       statementId: "SecretsManagerRotatesTheOriginSecret",
@@ -136,7 +110,7 @@ export class OriginVerification extends Construct {
 
     this.rotation = new SecretsmanagerSecretRotation(this, "rotation", {
       secretId: this.secret.id,
-      rotationLambdaArn: this.rotationFunction.arn,
+      rotationLambdaArn: this.rotationFunction.functionArn,
       rotationRules: { automaticallyAfterDays: ORIGIN_ROTATION_DAYS },
       // The provider's default, stated: the first value must exist right after apply, or CloudFront
       // has no header to send (its function answers 503 until it does).
