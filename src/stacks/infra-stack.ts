@@ -107,6 +107,13 @@ export class InfraStack extends LayerStack {
     if (features.dynamodbTable) this.table = new AppTable(this, "table", { naming, protectData, kmsKeyArn });
     this.secrets = new AppSecrets(this, "secrets", { naming, protectData, kmsKeyArn });
     this.originVerification = new OriginVerification(this, "origin", { naming, account, protectData, kmsKeyArn, boundaryArn: props.core.serviceBoundaryArn });
+    // Where the rotation function's parts were before it became a PlatformFunction: moved in state
+    // rather than replaced, so an environment applied before keeps its function and its logs.
+    const rotator = this.originVerification.rotationFunction;
+    rotator.function.moveFromId("aws_lambda_function.origin_function_BD0CCFFA");
+    rotator.role.moveFromId("aws_iam_role.origin_role_74BC6CE2");
+    rotator.logGroup.moveFromId("aws_cloudwatch_log_group.origin_log-group_C6F41329");
+    rotator.grants.policy.moveFromId("aws_iam_role_policy.origin_grants_policy_555488AD");
 
     this.workQueue = new WorkQueue(this, "work-queue", { naming, name: "work", workerTimeoutSeconds: environment.compute.workerTimeoutSeconds, kmsKeyArn });
     this.schedules = new ScheduleGroup(this, "schedules", { naming });
