@@ -108,6 +108,23 @@ describe("the Lambda handler's origin check", () => {
     expect((await call("GET", "/api/hello", withHeader(NEXT_VALUE))).statusCode).toBe(200);
   });
 
+  it("retries a failed read at most every few seconds, answering from the last values meanwhile", async () => {
+    expect((await call("GET", "/api/hello", withHeader(ORIGIN_VALUE))).statusCode).toBe(200); // values cached
+    const outage = Object.assign(new Error("Secrets Manager is down"), { name: "InternalServiceError" });
+    const send = jest.spyOn(SecretsManagerClient.prototype, "send").mockImplementation(async () => {
+      throw outage;
+    });
+    advanceClock(300_001); // stale: the next request tries to refresh
+    for (let i = 0; i < 10; i++) {
+      expect((await call("GET", "/api/hello", withHeader(ORIGIN_VALUE))).statusCode).toBe(200);
+      expect((await call("GET", "/api/hello", withHeader("forged"))).statusCode).toBe(403);
+    }
+    expect(send).toHaveBeenCalledTimes(1); // one failed read; no retry within the interval, whatever arrives
+    advanceClock(5_001);
+    expect((await call("GET", "/api/hello", withHeader(ORIGIN_VALUE))).statusCode).toBe(200);
+    expect(send).toHaveBeenCalledTimes(2);
+  });
+
   it("accepts AWSPENDING while a rotation is between setSecret and finishSecret", async () => {
     await putVersion(NEXT_VALUE, ["AWSPENDING"]);
     expect((await call("GET", "/api/hello", withHeader(NEXT_VALUE))).statusCode).toBe(200);
@@ -121,10 +138,15 @@ describe("the Lambda handler's origin check", () => {
     expect((await call("GET", "/api/hello", { direct: true })).statusCode).toBe(403);
   });
 
-  it("answers 503 when the named secret cannot be read", async () => {
+  it("answers 503 when the named secret cannot be read, reading it at most every few seconds", async () => {
     await publishParameters(queueUrl, { extra: { "edge/origin-secret-arn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:platform-test/gone-AbCdEf" } });
+    const send = jest.spyOn(SecretsManagerClient.prototype, "send");
+    for (let i = 0; i < 10; i++) expect((await call("GET", "/api/hello")).statusCode).toBe(503);
+    const reads = send.mock.calls.length;
+    expect(reads).toBe(3); // one attempt: each live stage, none found
+    advanceClock(5_001);
     expect((await call("GET", "/api/hello")).statusCode).toBe(503);
-    expect((await call("GET", "/api/hello")).statusCode).toBe(503);
+    expect(send.mock.calls.length).toBe(2 * reads);
   });
 
   it("still checks the origin when other parameters are missing, so the health check can say what is missing", async () => {

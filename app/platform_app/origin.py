@@ -82,7 +82,10 @@ class OriginVerifier:
             fresh = snapshot is not None and now - snapshot.read_at < CACHE_SECONDS
             if fresh and _matches(presented, snapshot.values):  # type: ignore[union-attr]
                 return "ok"
-            may_read = not fresh or self._last_attempt is None or now - self._last_attempt >= REFRESH_AFTER_MISMATCH_SECONDS
+            # Throttled even when the cache is stale or empty: that only holds back a retry of a read
+            # that failed within the interval, so a Secrets Manager outage costs each request no extra
+            # calls (the stale values answer meanwhile).
+            may_read = self._last_attempt is None or now - self._last_attempt >= REFRESH_AFTER_MISMATCH_SECONDS
             if may_read:
                 self._last_attempt = now
                 values = _read_live_values()

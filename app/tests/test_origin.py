@@ -158,7 +158,7 @@ def test_a_new_value_is_picked_up_within_seconds_and_forgeries_do_not_hammer_sec
     assert len(reads) == 2
 
 
-def test_without_the_parameter_or_the_secret_it_fails_closed(platform: PlatformEnvironment) -> None:
+def test_without_the_parameter_or_the_secret_it_fails_closed(platform: PlatformEnvironment, clock: list[float]) -> None:
     platform.publish_variant(leave_out=("edge/origin-secret-arn",))
     response = call(direct("GET", "/api/hello", **{ORIGIN_VERIFY_HEADER: ORIGIN_VERIFY_VALUE}))
     assert response["statusCode"] == 503, response
@@ -166,7 +166,41 @@ def test_without_the_parameter_or_the_secret_it_fails_closed(platform: PlatformE
     assert call(direct("GET", "/api/hello"))["statusCode"] == 403
 
     platform.publish_variant({"edge/origin-secret-arn": platform.session.origin_secret_arn.replace("origin-verify", "no-such-secret")})
+    clock[0] += origin.REFRESH_AFTER_MISMATCH_SECONDS  # past the retry throttle, so the missing secret is really read
     assert call(direct("GET", "/api/hello", **{ORIGIN_VERIFY_HEADER: ORIGIN_VERIFY_VALUE}))["statusCode"] == 503
+
+
+def test_failed_reads_are_retried_at_most_every_few_seconds_and_stale_values_answer_meanwhile(
+    platform: PlatformEnvironment, clock: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler = build_handler()
+
+    def status(value: str) -> int:
+        return handler(direct("GET", "/api/hello", **{ORIGIN_VERIFY_HEADER: value}), LambdaContext())["statusCode"]
+
+    assert status(ORIGIN_VERIFY_VALUE) == 200  # values read and cached
+    reads: list[str] = []
+
+    def outage() -> None:
+        reads.append("read")
+        return None  # what _read_live_values answers when Secrets Manager fails
+
+    monkeypatch.setattr(origin, "_read_live_values", outage)
+    clock[0] += origin.CACHE_SECONDS  # the cache is stale: the next request tries to refresh it
+    for _ in range(20):
+        assert status(ORIGIN_VERIFY_VALUE) == 200, "the last values answer while Secrets Manager cannot"
+        assert status("forged") == 403
+    assert len(reads) == 1, "within the interval a failed read is not retried, whatever arrives"
+    clock[0] += origin.REFRESH_AFTER_MISMATCH_SECONDS
+    assert status(ORIGIN_VERIFY_VALUE) == 200
+    assert len(reads) == 2
+
+    # A process that never read a value: 503 throughout, one read per interval.
+    origin.reset()
+    reads.clear()
+    for _ in range(20):
+        assert status(ORIGIN_VERIFY_VALUE) == 503
+    assert len(reads) == 1
 
 
 def test_the_value_never_reaches_a_log_line(platform: PlatformEnvironment, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,9 +14,10 @@ import { logger } from "./logger";
  * - live values are AWSCURRENT, AWSPREVIOUS (edge locations still sending the last one while the
  *   store's new value propagates) and AWSPENDING (between a rotation's setSecret and finishSecret
  *   the store already holds it);
- * - cached for ORIGIN_CACHE_MS; a value matching none of them re-reads the secret, at most once per
- *   ORIGIN_REFRESH_AFTER_MISMATCH_MS, so a rotation is picked up within seconds while a stream of
- *   forged headers costs one Secrets Manager call per execution environment per few seconds;
+ * - cached for ORIGIN_CACHE_MS; a value matching none of them re-reads the secret; every read, and
+ *   every retry of a failed one, at most once per ORIGIN_REFRESH_AFTER_MISMATCH_MS, so a rotation is
+ *   picked up within seconds while a stream of forged headers, or an outage, costs one Secrets
+ *   Manager read per execution environment per few seconds;
  * - compared in constant time, never logged;
  * - no secret configured, or none readable: "unavailable" (the API answers 503), never open.
  */
@@ -87,7 +88,10 @@ export async function verifyOrigin(presented: string | undefined): Promise<Origi
   const now = Date.now();
   const fresh = snapshot !== undefined && now - snapshot.readAt < ORIGIN_CACHE_MS;
   if (fresh && matches(presentedDigest, snapshot!.digests)) return "ok";
-  const mayRead = !fresh || lastAttempt === undefined || now - lastAttempt >= ORIGIN_REFRESH_AFTER_MISMATCH_MS;
+  // Throttled even when the cache is stale or empty: that only holds back a retry of a read that
+  // failed within the interval, so a Secrets Manager outage costs each request no extra calls
+  // (the stale values answer meanwhile) and floods of forged headers cost no more than one read per interval.
+  const mayRead = lastAttempt === undefined || now - lastAttempt >= ORIGIN_REFRESH_AFTER_MISMATCH_MS;
   if (mayRead && !reading) {
     lastAttempt = now;
     reading = readLiveValues(now).finally(() => (reading = undefined));
