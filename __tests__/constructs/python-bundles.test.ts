@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readZip } from "../support/zip";
@@ -90,6 +90,24 @@ describe("the Python app's Lambda packaging", () => {
     const again = buildPythonBundles({ cacheDir: join(scratch, "rebuild") });
     expect(again.fromCache).toBe(false);
     expect([again.layer.sha256, again.code.sha256]).toEqual([bundles.layer.sha256, bundles.code.sha256]);
+  });
+
+  it("keeps the cache bounded: a new build drops all but the eleven most recently used other entries", () => {
+    const prunedDir = join(scratch, "cache-prune");
+    for (let index = 0; index < 15; index++) {
+      const manifest = join(prunedDir, `old-${String(index).padStart(2, "0")}`, "manifest.json");
+      mkdirSync(join(manifest, ".."), { recursive: true });
+      writeFileSync(manifest, "{}");
+      const used = new Date(Date.UTC(2024, 0, 1 + index));
+      utimesSync(manifest, used, used);
+    }
+    const requirements = join(scratch, "no-requirements.txt");
+    writeFileSync(requirements, "");
+    const fresh = buildPythonBundles({ cacheDir: prunedDir, requirements: [requirements] });
+    expect(fresh.fromCache).toBe(false);
+    const entries = [fresh.code.directory, fresh.layer.directory].map((directory) => directory.slice(prunedDir.length + 1));
+    // The code entry is built first and is the newest "other" entry when the layer's build prunes.
+    expect(readdirSync(prunedDir).sort()).toEqual([...Array.from({ length: 10 }, (_, index) => `old-${String(index + 5).padStart(2, "0")}`), ...entries].sort());
   });
 
   it("answers a warm build from the cache without running pip (no network, no interpreter needed)", () => {

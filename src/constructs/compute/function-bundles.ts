@@ -26,7 +26,7 @@ const HANDLERS_DIR = join(REPOSITORY_ROOT, "src", "handlers");
 /** Disposable, and already ignored by git with the rest of node_modules. */
 export const DEFAULT_BUNDLE_CACHE_DIR = join(REPOSITORY_ROOT, "node_modules", ".cache", "function-bundles");
 /** Cache entries kept after a new one is built: enough for a few branches or build versions side by side. */
-const CACHE_ENTRIES_KEPT = 8;
+export const CACHE_ENTRIES_KEPT = 8;
 /** Inside the layer: Lambda puts /opt/nodejs/node_modules on NODE_PATH for Node.js runtimes. */
 const LAYER_MODULE_DIR = `nodejs/node_modules/${RUNTIME_MODULE}`;
 /** The import specifier handlers use for the runtime; everything else under src/handlers/runtime is off limits to them. */
@@ -101,20 +101,8 @@ export function buildFunctionBundles(options: BuildFunctionBundlesOptions = {}):
 
   const entryDir = join(cacheDir, key);
   if (!existsSync(join(entryDir, "manifest.json"))) {
-    mkdirSync(cacheDir, { recursive: true });
-    const temporary = join(cacheDir, `.tmp-${key.slice(0, 12)}-${process.pid}-${randomBytes(4).toString("hex")}`);
-    try {
-      writeBundles(temporary, key, handlersDir, options.buildVersion);
-      try {
-        renameSync(temporary, entryDir);
-      } catch (error) {
-        // Another process (a parallel jest worker, a second synth) finished the same key first: use its copy.
-        if (!existsSync(join(entryDir, "manifest.json"))) throw error;
-      }
-    } finally {
-      rmSync(temporary, { recursive: true, force: true });
-    }
-    pruneBundleCache(cacheDir, new Set([key, ...[...built.values()].map((bundles) => bundles.key)]), "manifest.json");
+    commitCacheEntry(cacheDir, key, "manifest.json", (temporary) => writeBundles(temporary, key, handlersDir, options.buildVersion));
+    pruneBundleCache(cacheDir, new Set([key, ...[...built.values()].map((bundles) => bundles.key)]), "manifest.json", CACHE_ENTRIES_KEPT - 1);
     const result = readManifest(entryDir, false);
     built.set(memoKey, result);
     return result;
@@ -293,11 +281,32 @@ function readManifest(entryDir: string, fromCache: boolean): BuiltBundles {
 }
 
 /**
- * Drops the least recently used entries of a bundle cache (each a directory named by its key whose
- * `marker` file is written last), never one in `keep`: what this process has handed out, whose zips
- * are copied at synth.
+ * Writes a cache entry as a whole or not at all: `write` fills a private temporary directory, which
+ * is then renamed to `<cacheDir>/<key>`. When another process (a parallel jest worker, a second
+ * synth) committed the same key first, its copy stands and this one is dropped.
  */
-export function pruneBundleCache(cacheDir: string, keep: ReadonlySet<string>, marker: string): void {
+export function commitCacheEntry(cacheDir: string, key: string, marker: string, write: (temporary: string) => void): void {
+  mkdirSync(cacheDir, { recursive: true });
+  const temporary = join(cacheDir, `.tmp-${key.slice(0, 12)}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    mkdirSync(temporary);
+    write(temporary);
+    try {
+      renameSync(temporary, join(cacheDir, key));
+    } catch (error) {
+      if (!existsSync(join(cacheDir, key, marker))) throw error;
+    }
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Drops the least recently used entries of a bundle cache (each a directory named by its key whose
+ * `marker` file is written last) beyond the `othersKept` most recent, never one in `keep`: what
+ * this process has handed out, whose zips are copied at synth.
+ */
+export function pruneBundleCache(cacheDir: string, keep: ReadonlySet<string>, marker: string, othersKept: number): void {
   const entries = readdirSync(cacheDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !keep.has(entry.name) && !entry.name.startsWith("."))
     .map((entry) => {
@@ -306,7 +315,7 @@ export function pruneBundleCache(cacheDir: string, keep: ReadonlySet<string>, ma
     })
     .sort((a, b) => b.used - a.used);
   // Best effort: a concurrent synth may be pruning too.
-  for (const stale of entries.slice(CACHE_ENTRIES_KEPT - 1)) {
+  for (const stale of entries.slice(othersKept)) {
     try {
       rmSync(stale.path, { recursive: true, force: true });
     } catch {

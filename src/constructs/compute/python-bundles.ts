@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
 import type { TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import { type BundleFile, fileAsset, listFiles, sha256, zipDeterministic } from "./function-bundles";
+import { type BundleFile, commitCacheEntry, fileAsset, listFiles, pruneBundleCache, sha256, zipDeterministic } from "./function-bundles";
 
 /** Lambda's managed Python runtime of zip functions and of the dependency layer. */
 export const PYTHON_RUNTIME = "python3.13";
@@ -181,34 +181,17 @@ function cached(cacheDir: string, key: string, build: (dir: string) => PythonBun
     }
     return { file: { ...file, zipFile: join(entryDir, relative(file.directory, file.zipFile)), directory: entryDir }, fromCache: true };
   }
-  mkdirSync(cacheDir, { recursive: true });
-  const temporary = join(cacheDir, `.tmp-${key.slice(0, 12)}-${process.pid}-${randomBytes(4).toString("hex")}`);
-  try {
-    mkdirSync(temporary);
+  commitCacheEntry(cacheDir, key, "manifest.json", (temporary) => {
     const file = build(temporary);
     writeFileSync(join(temporary, "manifest.json"), `${JSON.stringify(file, null, 2)}\n`);
-    try {
-      renameSync(temporary, entryDir);
-    } catch (error) {
-      if (!existsSync(manifestFile)) throw error;
-    }
-  } finally {
-    rmSync(temporary, { recursive: true, force: true });
-  }
-  prune(cacheDir, key);
+  });
+  // Entries this process has handed out (their files are copied at synth) stay.
+  const inUse = [...built.values()]
+    .flatMap((bundles) => [bundles.code.directory, bundles.layer.directory])
+    .filter((directory) => directory === join(cacheDir, basename(directory)))
+    .map((directory) => basename(directory));
+  pruneBundleCache(cacheDir, new Set([key, ...inUse]), "manifest.json", CACHE_ENTRIES_KEPT * 2 - 1);
   return { file: cached(cacheDir, key, build).file, fromCache: false };
-}
-
-function prune(cacheDir: string, keep: string): void {
-  const inUse = new Set([...built.values()].flatMap((bundles) => [bundles.code.directory, bundles.layer.directory]));
-  const entries = readdirSync(cacheDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && entry.name !== keep && !entry.name.startsWith(".") && !inUse.has(join(cacheDir, entry.name)))
-    .map((entry) => {
-      const manifest = join(cacheDir, entry.name, "manifest.json");
-      return { path: join(cacheDir, entry.name), used: existsSync(manifest) ? statSync(manifest).mtimeMs : 0 };
-    })
-    .sort((a, b) => b.used - a.used);
-  for (const stale of entries.slice(CACHE_ENTRIES_KEPT * 2 - 1)) rmSync(stale.path, { recursive: true, force: true });
 }
 
 /**

@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import type { TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
-import { type BundleFile, bundlerInputs, DEFAULT_BUNDLE_CACHE_DIR, esbuildOptions, fileAsset, listFiles, pruneBundleCache, sha256, zipDeterministic } from "../compute/function-bundles";
+import { type BundleFile, bundlerInputs, CACHE_ENTRIES_KEPT, commitCacheEntry, DEFAULT_BUNDLE_CACHE_DIR, esbuildOptions, fileAsset, listFiles, pruneBundleCache, sha256, zipDeterministic } from "../compute/function-bundles";
 
 const REPOSITORY_ROOT = join(__dirname, "..", "..", "..");
 const SOURCE_DIR = join(REPOSITORY_ROOT, "src", "handlers", "origin-rotation");
@@ -24,23 +23,13 @@ export function originRotationBundle(cacheDir: string = CACHE_DIR): BundleFile {
   if (known) return known;
   const entryDir = join(cacheDir, key);
   if (!existsSync(join(entryDir, "index.zip"))) {
-    mkdirSync(cacheDir, { recursive: true });
-    const temporary = join(cacheDir, `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
-    try {
-      mkdirSync(join(temporary, "index"), { recursive: true });
+    commitCacheEntry(cacheDir, key, "index.zip", (temporary) => {
+      mkdirSync(join(temporary, "index"));
       const code = bundle();
       writeFileSync(join(temporary, "index", "index.js"), code);
       writeFileSync(join(temporary, "index.zip"), zipDeterministic([{ path: "index.js", data: Buffer.from(code) }]));
-      try {
-        renameSync(temporary, entryDir);
-      } catch (error) {
-        // A parallel synthesis finished the same key first.
-        if (!existsSync(join(entryDir, "index.zip"))) throw error;
-      }
-    } finally {
-      rmSync(temporary, { recursive: true, force: true });
-    }
-    pruneBundleCache(cacheDir, new Set([key]), "index.zip");
+    });
+    pruneBundleCache(cacheDir, new Set([key]), "index.zip", CACHE_ENTRIES_KEPT - 1);
   }
   const zip = readFileSync(join(entryDir, "index.zip"));
   const result: BundleFile = {
